@@ -1,0 +1,92 @@
+"""Shared test set-up: ready-made network and people, and the rule about missing components.
+
+A test that needs a component a laptop may lack (Chromium, PostgreSQL, GNU gettext) calls
+`require_component`. On a laptop it skips with a loud reason; under CI (CRISISLINE_REQUIRE_COMPONENTS=1,
+set by .ci/run) it fails instead, so CI never passes with a part of the suite silently not run."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + Playwright's sync API
+
+
+def require_component(name: str, available: bool, how: str) -> None:
+    if available:
+        return
+    message = f"MISSING COMPONENT {name}: {how}"
+    if os.environ.get("CRISISLINE_REQUIRE_COMPONENTS") == "1":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def network(db):
+    """One state with two districts, an organisation each, three teams, helplines and localities."""
+    from crisisline.lib.phones import demo_number
+    from crisisline.network.models import District, Helpline, Locality, Organisation, State, Team
+
+    state = State.objects.create(code="KA", name="Karnataka")
+    other_state = State.objects.create(code="TN", name="Tamil Nadu")
+    mysuru = District.objects.create(state=state, code="KA-MYS", name="Mysuru")
+    belagavi = District.objects.create(state=state, code="KA-BEL", name="Belagavi")
+    madurai = District.objects.create(state=other_state, code="TN-MAD", name="Madurai")
+    org = Organisation.objects.create(district=mysuru, code="KA-MYS-O1", name="Mysuru Mahila Sangha")
+    org_bel = Organisation.objects.create(district=belagavi, code="KA-BEL-O1", name="Belagavi Jyothi Sangha")
+    org_mad = Organisation.objects.create(district=madurai, code="TN-MAD-O1", name="Madurai Pengal Sangam")
+    teams = {
+        "mysuru": Team.objects.create(
+            organisation=org, code="KA-MYS-01", name="Mysuru Bus Stand", languages=["kn"]
+        ),
+        "mysuru2": Team.objects.create(
+            organisation=org, code="KA-MYS-02", name="Mysuru Market", languages=["kn"]
+        ),
+        "belagavi": Team.objects.create(
+            organisation=org_bel, code="KA-BEL-01", name="Belagavi Fort", languages=["kn"]
+        ),
+        "madurai": Team.objects.create(
+            organisation=org_mad, code="TN-MAD-01", name="Madurai Temple", languages=["ta"]
+        ),
+    }
+    for index, team in enumerate(teams.values()):
+        Helpline.objects.create(team=team, number=demo_number(index), label="Main helpline")
+        Locality.objects.create(team=team, name="Bus stand", kind=Locality.Kind.MARKET)
+    return {"states": {"KA": state, "TN": other_state}, "organisation": org, "teams": teams}
+
+
+@pytest.fixture
+def person(db):
+    from crisisline.people.models import Person
+
+    return Person.objects.create_user(username="meena", password="long-enough-password-1")
+
+
+@pytest.fixture
+def administrator(db):
+    from crisisline.people.models import Person
+
+    return Person.objects.create_user(
+        username="admin", password="long-enough-password-2", is_administrator=True
+    )
+
+
+@pytest.fixture
+def signed_in(client, person):
+    client.force_login(person)
+    return client
+
+
+@pytest.fixture
+def api_token(person):
+    from crisisline.people.services import token_create
+
+    return token_create(person=person, name="tests").plaintext
+
+
+@pytest.fixture
+def api(client, api_token):
+    """A Django test client that sends the bearer token on every request."""
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {api_token}"
+    return client

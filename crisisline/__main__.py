@@ -1,0 +1,3 @@
+from crisisline.cli import main
+
+main()

@@ -1,0 +1,201 @@
+"""The one settings module. Every value that differs between machines comes from the environment through
+the strict helpers in crisisline.lib.env; README.md ("Configuration") lists them all."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from crisisline.lib.env import (
+    ConfigError,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+    env_time_zone,
+    env_url,
+)
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+# --- Where data lives -------------------------------------------------------------------------------
+PRODUCTION = env_bool("CRISISLINE_PRODUCTION", False)
+DATA_DIR = Path(env_str("CRISISLINE_DATA", "var")).expanduser().resolve()
+
+
+def _secret_key() -> str:
+    key = env_str("CRISISLINE_SECRET_KEY")
+    if key is not None:
+        if len(key) < 50 or len(set(key)) < 5:
+            raise ConfigError("CRISISLINE_SECRET_KEY must be at least 50 characters of random text.")
+        return key
+    if PRODUCTION:
+        raise ConfigError("CRISISLINE_SECRET_KEY must be set when CRISISLINE_PRODUCTION is true.")
+    # Embedded mode: one random key per data directory, readable only by its owner.
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(64))
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_bool("CRISISLINE_DEBUG", False)
+if DEBUG and PRODUCTION:
+    raise ConfigError("CRISISLINE_DEBUG cannot be true when CRISISLINE_PRODUCTION is true.")
+ALLOWED_HOSTS = env_list("CRISISLINE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("CRISISLINE_CSRF_TRUSTED_ORIGINS", [])
+
+# --- Applications -----------------------------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "crisisline.people",
+    "crisisline.network",
+    "crisisline.worker",
+    "crisisline.web",
+    "crisisline.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "crisisline.web.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "crisisline.urls"
+WSGI_APPLICATION = "crisisline.wsgi.application"
+AUTH_USER_MODEL = "people.Person"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "crisisline.web.context.shell",
+            ],
+        },
+    },
+]
+
+# --- Database ---------------------------------------------------------------------------------------
+_default_db = f"sqlite:///{DATA_DIR / 'crisisline.sqlite3'}"
+DATABASE_URL = env_url("DATABASE_URL", _default_db, schemes=("sqlite", "postgres", "postgresql"))
+_db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CRISISLINE_DB_CONN_MAX_AGE", 60, minimum=0))
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    if _db["NAME"] != ":memory:":
+        Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    _db["CONN_MAX_AGE"] = 0
+    _db["OPTIONS"] = {
+        # WAL lets the web server read while the worker writes; FULL sync so that an accepted crisis
+        # survives a power cut; IMMEDIATE so that a write transaction takes its lock at BEGIN and waits
+        # for it instead of failing half-way.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+else:
+    _db.setdefault("OPTIONS", {})
+    _db["CONN_HEALTH_CHECKS"] = True
+DATABASES = {"default": _db}
+
+# --- People and passwords ---------------------------------------------------------------------------
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+
+# --- Languages and time -----------------------------------------------------------------------------
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("hi", "हिन्दी")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = env_time_zone("CRISISLINE_TIME_ZONE", "Asia/Kolkata")
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# --- Static files (served by whitenoise from the one process; no CDN) ---------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_MAX_AGE = 7 * 24 * 60 * 60
+
+# --- Security ---------------------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = PRODUCTION
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("CRISISLINE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("CRISISLINE_HSTS_SECONDS", 31_536_000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("CRISISLINE_HSTS_PRELOAD", False)
+    if env_bool("CRISISLINE_BEHIND_PROXY", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+# --- Crisisline's own settings ----------------------------------------------------------------------
+# Where the quick-exit control sends someone: a page that looks like nothing in particular.
+QUICK_EXIT_URL = env_url(
+    "CRISISLINE_QUICK_EXIT_URL", "https://www.google.com/search?q=weather", schemes=("https", "http")
+)
+# /healthz calls the worker dead when its last heartbeat is older than this.
+WORKER_STALE_SECONDS = env_int("CRISISLINE_WORKER_STALE_SECONDS", 30, minimum=5, maximum=3600)
+WORKER_HEARTBEAT_SECONDS = env_int("CRISISLINE_WORKER_HEARTBEAT_SECONDS", 5, minimum=1, maximum=600)
+WORKER_IDLE_SECONDS = env_int("CRISISLINE_WORKER_IDLE_SECONDS", 1, minimum=1, maximum=60)
+API_PAGE_SIZE_MAX = 200
+CRISISLINE_DEMO_ALLOWED = env_bool("CRISISLINE_DEMO_ALLOWED", not PRODUCTION)
+NETWORK_NAME = _("Crisisline network")
+
+# --- Logs: to standard error, scrubbed of anything that looks like a phone number ---------------------
+LOG_LEVEL = env_choice("CRISISLINE_LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR"])
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"scrub": {"()": "crisisline.lib.logs.ScrubIdentifiers"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["scrub"]},
+    },
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

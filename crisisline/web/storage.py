@@ -1,8 +1,12 @@
+from django.contrib.staticfiles.storage import StaticFilesStorage
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 
 class StaticStorage(CompressedManifestStaticFilesStorage):
     """Hashed, compressed static files after `collectstatic` (which `crisisline serve` and `run` do);
-    before it, as in the tests, plain names served by the finders instead of an error."""
+    before it, as in the tests, the plain names, which the finders serve."""
 
-    manifest_strict = False
+    def url(self, name, force=False):
+        if not self.manifest_storage.exists(self.manifest_name):
+            return StaticFilesStorage.url(self, name)
+        return super().url(name, force)

@@ -90,3 +90,29 @@ def api(client, api_token):
     """A Django test client that sends the bearer token on every request."""
     client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {api_token}"
     return client
+
+
+@pytest.fixture
+def subprocess_env(transactional_db, tmp_path):
+    """Environment for a `crisisline` child process that shares this test's database (SQLite file or
+    PostgreSQL test database). Rows the test commits are visible to the child and the other way round."""
+    from urllib.parse import quote
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        url = f"sqlite:///{db['NAME']}"
+    else:
+        auth = quote(db["USER"] or "postgres") + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
+        url = f"postgres://{auth}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CRISISLINE_", "DATABASE_URL"))}
+    from django.conf import settings
+
+    env |= {
+        "DATABASE_URL": url,
+        "CRISISLINE_DATA": str(settings.DATA_DIR),
+        "CRISISLINE_WORKER_HEARTBEAT_SECONDS": "1",
+        "PYTHONUNBUFFERED": "1",
+    }
+    return env

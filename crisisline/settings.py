@@ -3,6 +3,7 @@ the strict helpers in crisisline.lib.env; README.md ("Configuration") lists them
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -108,6 +109,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     if _db["NAME"] != ":memory:":
         Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     _db["CONN_MAX_AGE"] = 0
+    # Tests use a file, not memory, so that the processes a test starts (worker, server) share its data;
+    # one per test run, so that two runs side by side do not meet.
+    _db["TEST"] = {"NAME": str(DATA_DIR / f"test-crisisline-{os.getpid()}.sqlite3")}
     _db["OPTIONS"] = {
         # WAL lets the web server read while the worker writes; FULL sync so that an accepted crisis
         # survives a power cut; IMMEDIATE so that a write transaction takes its lock at BEGIN and waits

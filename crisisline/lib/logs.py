@@ -9,8 +9,9 @@ import logging
 import re
 import traceback
 
-# Seven or more digits, optionally with a leading + and separators: phone numbers, not counts or years.
-_PHONE = re.compile(r"\+?\d(?:[\s\-().]?\d){6,}")
+# Seven or more digits, optionally with a leading + and separators: phone numbers, not counts, years or
+# ISO dates.
+_PHONE = re.compile(r"(?<![\d-])(?!\d{4}-\d\d-\d\d\b)\+?\d(?:[\s\-().]?\d){6,}")
 
 
 def scrub(text: str) -> str:

@@ -8,7 +8,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from crisisline.api.base import ErrorOut, PageQuery, page_of, paginate
-from crisisline.network.models import District, Organisation, State, Team
+from crisisline.network.models import District, Organisation, StandardValue, State, Team
 from crisisline.network.selectors import EffectiveStandard, effective_standards, effective_standards_for_teams
 from crisisline.network.standards import STANDARDS
 from crisisline.people.policy import Action, require, scope
@@ -76,7 +76,8 @@ class StandardOut(Schema):
     label: str
     unit: str
     stricter: str
-    network_default: int
+    network_default: int = Field(description="the built-in value, used while the network has set none")
+    network_value: int = Field(description="the network's current value: what binds before local tightening")
     maximum: int
 
 
@@ -216,6 +217,11 @@ def team_read(request, code: str):
 )
 def standard_list(request):
     require(request.auth, Action.NETWORK_VIEW)
+    network_values = dict(
+        StandardValue.objects.filter(
+            state__isnull=True, organisation__isnull=True, team__isnull=True
+        ).values_list("code", "value")
+    )
     return [
         {
             "code": s.code,
@@ -223,6 +229,7 @@ def standard_list(request):
             "unit": s.unit.value,
             "stricter": s.stricter.value,
             "network_default": s.network_default,
+            "network_value": network_values.get(s.code, s.network_default),
             "maximum": s.maximum,
         }
         for s in STANDARDS

@@ -190,17 +190,15 @@ BY_CODE: dict[str, Standard] = {standard.code: standard for standard in STANDARD
 
 
 def format_value(standard: Standard, value: int) -> str:
-    """'1 h', '24 h', '2 days', '0 min', '60 %' - short enough for a phone screen."""
+    """'45 min', '1 h', '72 h', '2 days', '60 %': short enough for a phone screen."""
     if standard.unit is Unit.PERCENT:
         return f"{value} %"
     if standard.unit is Unit.DAYS:
         return str(_("%(n)s days") % {"n": value})
-    hours = value if standard.unit is Unit.HOURS else None
-    if standard.unit is Unit.MINUTES:
-        if value and value % 60 == 0:
-            hours = value // 60
-        else:
-            return str(_("%(n)s min") % {"n": value})
-    if hours is not None and hours % 24 == 0 and hours >= 48:
-        return str(_("%(n)s days") % {"n": hours // 24})
-    return str(_("%(n)s h") % {"n": hours})
+    if standard.unit is Unit.HOURS:
+        return str(_("%(n)s h") % {"n": value})
+    if value >= 48 * 60 and value % (24 * 60) == 0:
+        return str(_("%(n)s days") % {"n": value // (24 * 60)})
+    if value and value % 60 == 0:
+        return str(_("%(n)s h") % {"n": value // 60})
+    return str(_("%(n)s min") % {"n": value})

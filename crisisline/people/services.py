@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from crisisline.people.models import ApiToken, Person
+from crisisline.people.selectors import person_by_username
 
 TOKEN_PREFIX = "cl"  # noqa: S105 - a marker that makes leaked tokens easy to find, not a secret
 # last_used_at is refreshed at most this often, so that reading the API does not write on every call.
@@ -66,3 +67,20 @@ def token_revoke(*, token: ApiToken, now: datetime | None = None) -> None:
     if token.revoked_at is None:
         token.revoked_at = now or timezone.now()
         token.save(update_fields=["revoked_at"])
+
+
+def token_create_for_username(*, username: str, name: str = "") -> NewToken:
+    """For doors that name the person (the `token` command): refuses an unknown or disabled account."""
+    person = person_by_username(username=username)
+    if person is None:
+        raise TokenError(f"No person with the username {username!r}.")
+    return token_create(person=person, name=name)
+
+
+def token_revoke_by_prefix(*, prefix: str, now: datetime | None = None) -> ApiToken:
+    """Revoke the token with this prefix (as `token list` shows it). Revoking twice keeps the first time."""
+    token = ApiToken.objects.select_related("person").filter(prefix=prefix).first()
+    if token is None:
+        raise TokenError(f"No API token with the prefix {prefix!r}.")
+    token_revoke(token=token, now=now)
+    return token

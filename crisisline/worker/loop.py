@@ -70,12 +70,12 @@ class Worker:
         self.start()
         try:
             while not self.stop.is_set():
+                close_old_connections()  # a connection the database dropped is replaced, not reused
                 try:
                     handled = self.run_once()
                 except DatabaseError:
                     # The database is away (restart, network): nothing is lost, the rows wait for us.
                     log.exception("worker pass failed on the database; retrying")
-                    close_old_connections()
                     handled = 0
                 if not handled:
                     self.stop.wait(self.idle_seconds)
@@ -88,7 +88,6 @@ class Worker:
     # --- one pass ---------------------------------------------------------------------------------
     def run_once(self) -> int:
         """One pass over everything due. Returns how many things it handled."""
-        close_old_connections()
         now = self.clock()
         self.beat(now)
         handled = self.run_due_periodic(now)

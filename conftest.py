@@ -116,3 +116,19 @@ def subprocess_env(transactional_db, tmp_path):
         "PYTHONUNBUFFERED": "1",
     }
     return env
+
+
+def _skipped(config) -> list:
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    return reporter.stats.get("skipped", []) if reporter else []
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Under CI every test must run: a skip of any kind turns the run red."""
+    if os.environ.get("CRISISLINE_REQUIRE_COMPONENTS") == "1" and exitstatus == 0 and _skipped(session.config):
+        session.exitstatus = 1
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if os.environ.get("CRISISLINE_REQUIRE_COMPONENTS") == "1" and _skipped(config):
+        terminalreporter.write_line(f"CI: {len(_skipped(config))} test(s) skipped; every test must run here.", red=True)

@@ -26,7 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
     states = scope(request.user, Action.NETWORK_VIEW, State.objects.all()).annotate(
         district_count=Count("districts", distinct=True),
         team_count=Count("districts__organisations__teams", distinct=True),
-    )
+    ).order_by("name")  # Meta.ordering does not apply to queries with GROUP BY
     return render(request, "web/home.html", {"states": states})
 
 
@@ -38,6 +38,7 @@ def state_detail(request: HttpRequest, code: str) -> HttpResponse:
         District.objects.filter(state=state)
         .prefetch_related("organisations__teams")
         .annotate(team_count=Count("organisations__teams"))
+        .order_by("name")
     )
     return render(request, "web/state.html", {"state": state, "districts": districts})
 

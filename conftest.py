@@ -22,6 +22,23 @@ def require_component(name: str, available: bool, how: str) -> None:
     pytest.skip(message)
 
 
+from django.contrib.auth.hashers import Argon2PasswordHasher  # noqa: E402
+
+
+class CheapArgon2PasswordHasher(Argon2PasswordHasher):
+    """Argon2 still, with the cheapest parameters: the production cost (100 MB, two passes) per password
+    made the suite spend most of its time hashing fixtures. test_password_hashing.py pins the real one."""
+
+    time_cost = 1
+    memory_cost = 8
+    parallelism = 1
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["conftest.CheapArgon2PasswordHasher"]
+
+
 @pytest.fixture
 def network(db):
     """One state with two districts, an organisation each, three teams, helplines and localities."""
@@ -125,10 +142,16 @@ def _skipped(config) -> list:
 
 def pytest_sessionfinish(session, exitstatus):
     """Under CI every test must run: a skip of any kind turns the run red."""
-    if os.environ.get("CRISISLINE_REQUIRE_COMPONENTS") == "1" and exitstatus == 0 and _skipped(session.config):
+    if (
+        os.environ.get("CRISISLINE_REQUIRE_COMPONENTS") == "1"
+        and exitstatus == 0
+        and _skipped(session.config)
+    ):
         session.exitstatus = 1
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if os.environ.get("CRISISLINE_REQUIRE_COMPONENTS") == "1" and _skipped(config):
-        terminalreporter.write_line(f"CI: {len(_skipped(config))} test(s) skipped; every test must run here.", red=True)
+        terminalreporter.write_line(
+            f"CI: {len(_skipped(config))} test(s) skipped; every test must run here.", red=True
+        )

@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "crisisline.api.middleware.ApiErrorShapeMiddleware",
 ]
 
 ROOT_URLCONF = "crisisline.urls"
@@ -186,7 +187,6 @@ QUICK_EXIT_URL = env_url(
 WORKER_STALE_SECONDS = env_int("CRISISLINE_WORKER_STALE_SECONDS", 30, minimum=5, maximum=3600)
 WORKER_HEARTBEAT_SECONDS = env_int("CRISISLINE_WORKER_HEARTBEAT_SECONDS", 5, minimum=1, maximum=600)
 WORKER_IDLE_SECONDS = env_int("CRISISLINE_WORKER_IDLE_SECONDS", 1, minimum=1, maximum=60)
-API_PAGE_SIZE_MAX = 200
 CRISISLINE_DEMO_ALLOWED = env_bool("CRISISLINE_DEMO_ALLOWED", not PRODUCTION)
 NETWORK_NAME = _("Crisisline network")
 

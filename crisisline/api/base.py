@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
@@ -127,12 +128,8 @@ def paginate(queryset: QuerySet, query: PageQuery) -> dict[str, Any]:
     count = queryset.count()
     pages = max(1, -(-count // query.page_size))
     if query.page > pages:
-        raise ApiError(
-            404,
-            "page_out_of_range",
-            _("There are only %(pages)s pages.") % {"pages": pages},
-            {"page": _("Too high.")},
-        )
+        message = ngettext("There is only %(pages)s page.", "There are only %(pages)s pages.", pages)
+        raise ApiError(404, "page_out_of_range", message % {"pages": pages}, {"page": _("Too high.")})
     start = (query.page - 1) * query.page_size
     return {
         "items": list(queryset[start : start + query.page_size]),

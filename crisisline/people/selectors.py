@@ -12,7 +12,7 @@ def person_by_username(*, username: str) -> Person | None:
 
 
 def token_list(*, person: Person | None = None) -> QuerySet[ApiToken]:
-    """API tokens, oldest first, of one person or of everyone; revoked ones too, so that they can be audited."""
+    """API tokens, oldest first, of one person or of everyone; revoked ones too, to audit them."""
     tokens = ApiToken.objects.select_related("person").order_by("created_at", "pk")
     if person is not None:
         tokens = tokens.filter(person=person)

@@ -23,10 +23,14 @@ from crisisline.worker.selectors import worker_health
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.NETWORK_VIEW)
-    states = scope(request.user, Action.NETWORK_VIEW, State.objects.all()).annotate(
-        district_count=Count("districts", distinct=True),
-        team_count=Count("districts__organisations__teams", distinct=True),
-    ).order_by("name")  # Meta.ordering does not apply to queries with GROUP BY
+    states = (
+        scope(request.user, Action.NETWORK_VIEW, State.objects.all())
+        .annotate(
+            district_count=Count("districts", distinct=True),
+            team_count=Count("districts__organisations__teams", distinct=True),
+        )
+        .order_by("name")
+    )  # Meta.ordering does not apply to queries with GROUP BY
     return render(request, "web/home.html", {"states": states})
 
 

@@ -1,4 +1,4 @@
-"""Every API request needs a valid bearer token of an active person; anything else is a 401 in the one shape."""
+"""Every API request needs a valid bearer token of an active person; anything else is a 401, one shape."""
 
 from __future__ import annotations
 

@@ -249,7 +249,11 @@ def test_team_values_do_not_leak_to_other_teams(api, tightened):
     assert by_code["first_contact.health_emergency"]["source_level"] == "organisation"
     madurai = {s["code"]: s for s in api.get("/api/v1/teams/TN-MAD-01").json()["effective_standards"]}
     assert madurai["first_contact.arrest"]["value"] == 120
-    assert madurai["first_contact.arrest"]["chain"][1] == {"level": "state", "name": "Tamil Nadu", "value": None}
+    assert madurai["first_contact.arrest"]["chain"][1] == {
+        "level": "state",
+        "name": "Tamil Nadu",
+        "value": None,
+    }
 
 
 def test_team_list_carries_the_same_effective_standards_as_team_read(api, tightened):
@@ -278,13 +282,20 @@ def test_standard_list(api, network):
         "maximum": 7 * 24 * 60,
     }
     redress = body[-1]
-    assert (redress["code"], redress["unit"], redress["stricter"]) == ("redress.within_day", "percent", "higher")
+    assert (redress["code"], redress["unit"], redress["stricter"]) == (
+        "redress.within_day",
+        "percent",
+        "higher",
+    )
 
 
 def test_standard_list_shows_the_networks_current_value(api, tightened):
     body = {s["code"]: s for s in api.get("/api/v1/standards").json()}
     # Set by the network: its value, next to the built-in default.
-    assert (body["first_contact.sexual_violence"]["network_default"], body["first_contact.sexual_violence"]["network_value"]) == (60, 45)
+    assert (
+        body["first_contact.sexual_violence"]["network_default"],
+        body["first_contact.sexual_violence"]["network_value"],
+    ) == (60, 45)
     assert body["first_contact.physical_violence"]["network_value"] == 300
     # Tightened only by a state, an organisation or a team: the network's value is still the default.
     assert body["first_contact.arrest"]["network_value"] == 120

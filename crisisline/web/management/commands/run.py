@@ -1,3 +1,5 @@
+import ctypes
+import ctypes.util
 import signal
 import subprocess
 import sys
@@ -10,6 +12,14 @@ from django.core.management.base import BaseCommand
 from crisisline.lib.env import env_int, env_str
 from crisisline.network.demo import DEMO_LOGINS
 from crisisline.web.management.commands.serve import gunicorn_argv
+
+
+def _die_with_parent() -> None:
+    """In the child, before it starts: on Linux, ask for SIGTERM when this supervisor dies, even by kill -9,
+    so that no web server or worker is left running on its own. Elsewhere a no-op."""
+    if sys.platform.startswith("linux"):
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 class Command(BaseCommand):
@@ -31,9 +41,13 @@ class Command(BaseCommand):
         # Each child gets its own session, so Ctrl-C reaches only this process, which then stops the
         # children in order and waits for them: no half-stopped server left behind.
         children = {
-            "web server": subprocess.Popen(gunicorn_argv(), start_new_session=True),
+            "web server": subprocess.Popen(
+                gunicorn_argv(), start_new_session=True, preexec_fn=_die_with_parent
+            ),
             "worker": subprocess.Popen(
-                [sys.executable, "-m", "crisisline", "worker"], start_new_session=True
+                [sys.executable, "-m", "crisisline", "worker"],
+                start_new_session=True,
+                preexec_fn=_die_with_parent,
             ),
         }
         host, port = env_str("CRISISLINE_HOST", "127.0.0.1"), env_int("PORT", 8000, minimum=1, maximum=65535)

@@ -24,6 +24,8 @@ def gunicorn_argv() -> list[str]:
         "--graceful-timeout=10",
         "--timeout=60",
         "--access-logfile=-",
+        # The control socket sits at one path per user: two servers on one machine would fight over it.
+        "--no-control-socket",
         # Paths never hold identities by design; the query string is left out all the same.
         '--access-logformat=%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms',
     ]

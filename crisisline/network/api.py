@@ -8,8 +8,13 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from crisisline.api.base import ErrorOut, PageQuery, page_of, paginate
-from crisisline.network.models import District, Organisation, StandardValue, State, Team
-from crisisline.network.selectors import EffectiveStandard, effective_standards, effective_standards_for_teams
+from crisisline.network.models import District, Organisation, State, Team
+from crisisline.network.selectors import (
+    EffectiveStandard,
+    effective_standards,
+    effective_standards_for_teams,
+    network_standard_values,
+)
 from crisisline.network.standards import STANDARDS
 from crisisline.people.policy import Action, require, scope
 
@@ -217,11 +222,7 @@ def team_read(request, code: str):
 )
 def standard_list(request):
     require(request.auth, Action.NETWORK_VIEW)
-    network_values = dict(
-        StandardValue.objects.filter(
-            state__isnull=True, organisation__isnull=True, team__isnull=True
-        ).values_list("code", "value")
-    )
+    network_values = network_standard_values()
     return [
         {
             "code": s.code,

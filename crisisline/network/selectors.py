@@ -122,3 +122,10 @@ def parent_effective_value(standard: Standard, *, organisation=None, team=None) 
         local |= Q(state_id=team.organisation.district.state_id) | Q(organisation_id=team.organisation_id)
     values += rows.filter(local).values_list("value", flat=True)
     return standard.strictest(values)
+
+
+def network_standard_values() -> dict[str, int]:
+    """The network's own value of each standard (its built-in default where the network has set none)."""
+    rows = StandardValue.objects.filter(state__isnull=True, organisation__isnull=True, team__isnull=True)
+    values = dict(rows.values_list("code", "value"))
+    return {standard.code: values.get(standard.code, standard.network_default) for standard in STANDARDS}

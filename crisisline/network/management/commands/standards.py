@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        sub.add_parser("list", help="the standards that exist, with their network defaults")
+        sub.add_parser("list", help="the standards that exist, with the network's values")
         show = sub.add_parser("show", help="a team's effective standards and where each comes from")
         show.add_argument("--team", required=True, help="team code")
         put = sub.add_parser("set", help="set a standard for the network, or tighten it for one level")

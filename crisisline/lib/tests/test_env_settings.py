@@ -40,7 +40,9 @@ def test_lists_choices_and_time_zones():
 
 def test_a_url_with_a_password_is_never_echoed_in_the_error():
     with pytest.raises(ConfigError) as refused:
-        env_url("DATABASE_URL", None, schemes=("postgres",), environ={"DATABASE_URL": "mysql://u:s3cret@h/db"})
+        env_url(
+            "DATABASE_URL", None, schemes=("postgres",), environ={"DATABASE_URL": "mysql://u:s3cret@h/db"}
+        )
     assert "s3cret" not in str(refused.value)
     assert "postgres://" in str(refused.value) and "mysql" in str(refused.value)
 

@@ -1,7 +1,7 @@
 """Browser tests: Playwright drives Debian's Chromium at the size of a cheap Android phone.
 
 The launch and context settings below are pytest-playwright's own fixtures, overridden for every test in
-this folder; a test opts into the browser by taking the `page` (or `browser`) fixture and the
+this folder; a browser test takes the `page` (or `browser`) fixture and carries the
 `@pytest.mark.browser` marker."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 import pytest
+
 from conftest import require_component
 
 CHROMIUM = "/usr/bin/chromium"
@@ -45,6 +46,14 @@ def browser_type_launch_args():
 @pytest.fixture(scope="session")
 def browser_context_args():
     return dict(PHONE)
+
+
+@pytest.fixture(scope="session")
+def compiled_hindi():
+    """The .mo files are built by `make`; build them here too, so that a bare `pytest` sees Hindi."""
+    from django.core.management import call_command
+
+    call_command("compiletranslations", verbosity=0)
 
 
 @pytest.fixture(autouse=True)

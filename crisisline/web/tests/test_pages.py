@@ -26,7 +26,8 @@ def test_signed_in_pages_are_not_cached_and_carry_a_strict_policy(signed_in, net
         and "frame-ancestors 'none'" in policy
     )
     assert "unsafe-inline" not in policy
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "form-action 'self' https://www.google.com;" in policy  # and the quick exit's neutral site
     assert response.headers["X-Frame-Options"] == "DENY"
     html = response.content.decode()
     assert 'class="quick-exit"' in html and "http://" not in html.replace("http://testserver", "")

@@ -156,6 +156,7 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 # --- Static files (served by whitenoise from the one process; no CDN) ---------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # filled by collectstatic; whitenoise warns when it is missing
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "crisisline.web.storage.StaticStorage"},

@@ -77,9 +77,3 @@ def test_sign_out_is_a_post_and_ends_the_session(signed_in, network):
     assert signed_in.get("/accounts/logout/").status_code == 405
     assert signed_in.post("/accounts/logout/").status_code == 302
     assert signed_in.get("/").status_code == 302
-
-
-def test_static_files_are_served_without_sign_in(client):
-    response = client.get("/static/web/crisisline.css")
-    assert response.status_code == 200
-    assert b"quick-exit-button" in b"".join(response.streaming_content)

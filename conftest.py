@@ -73,26 +73,55 @@ def network(db):
     return {"states": {"KA": state, "TN": other_state}, "organisation": org, "teams": teams}
 
 
-@pytest.fixture
-def person(db):
-    from crisisline.people.models import Person
+def make_person(username: str, *roles, password: str = "long-enough-password-1"):  # noqa: S107
+    """A person with roles, each a (kind, place) pair: ("call_receiver", team), ("administrator", None),
+    ("programme_manager", state), ... Second factor enrolled (lib/totp: TEST_TOTP_SECRET)."""
+    from django.utils import timezone
 
-    return Person.objects.create_user(username="meena", password="long-enough-password-1")
+    from crisisline.lib.crypto import seal
+    from crisisline.network.models import District, Organisation, State, Team
+    from crisisline.people.models import Person, Role
+
+    person = Person.objects.create_user(
+        username=username,
+        password=password,
+        totp_secret_sealed=seal(TEST_TOTP_SECRET.encode(), purpose="totp"),
+        totp_confirmed_at=timezone.now(),
+    )
+    for kind, place in roles:
+        field = {Team: "team", Organisation: "organisation", District: "district", State: "state"}.get(
+            type(place)
+        )
+        Role.objects.create(person=person, kind=kind, **({field: place} if field else {}))
+    return person
+
+
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def sign_in(client, person):
+    """Signed in with both factors, as after the real two-step sign-in."""
+    client.force_login(person)
+    session = client.session
+    session["second_factor_verified"] = True
+    session.save()
+    return client
+
+
+@pytest.fixture
+def person(network):
+    """Meena, call receiver in the Mysuru Bus Stand team."""
+    return make_person("meena", ("call_receiver", network["teams"]["mysuru"]))
 
 
 @pytest.fixture
 def administrator(db):
-    from crisisline.people.models import Person
-
-    return Person.objects.create_user(
-        username="admin", password="long-enough-password-2", is_administrator=True
-    )
+    return make_person("admin", ("administrator", None), password="long-enough-password-2")
 
 
 @pytest.fixture
 def signed_in(client, person):
-    client.force_login(person)
-    return client
+    return sign_in(client, person)
 
 
 @pytest.fixture

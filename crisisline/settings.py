@@ -3,6 +3,7 @@ the strict helpers in crisisline.lib.env; README.md ("Configuration") lists them
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 from pathlib import Path
@@ -46,6 +47,50 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _keys(name: str, filename: str) -> list[bytes]:
+    """Encryption keys, kept apart from SECRET_KEY: base64 32-byte keys, comma-separated, newest first, from
+    the variable `name`, or from the file its `name`_FILE names. In embedded mode a file in the data
+    directory is made on first start; production must provide them."""
+    text = env_str(name)
+    path = env_str(f"{name}_FILE")
+    if text is None and path is not None:
+        try:
+            text = Path(path).read_text()
+        except OSError as error:
+            raise ConfigError(f"{name}_FILE cannot be read: {error.strerror}.") from None
+    if text is None:
+        if PRODUCTION:
+            raise ConfigError(f"{name} (or {name}_FILE) must be set when CRISISLINE_PRODUCTION is true.")
+        default = DATA_DIR / filename
+        if not default.exists():
+            DATA_DIR.mkdir(parents=True, exist_ok=True)
+            default.touch(mode=0o600)
+            default.write_text(base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
+        text = default.read_text()
+    keys = []
+    for item in text.replace("\n", ",").split(","):
+        if not item.strip():
+            continue
+        try:
+            key = base64.b64decode(item.strip(), validate=True)
+        except ValueError:
+            key = b""
+        if len(key) != 32:
+            raise ConfigError(
+                f"{name} must hold base64-encoded 32-byte keys (make one: openssl rand -base64 32)."
+            )
+        keys.append(key)
+    if not keys:
+        raise ConfigError(f"{name} holds no key.")
+    return keys
+
+
+# Master keys seal identifying fields and second-factor secrets (lib/crypto.py); the first one seals, all
+# of them open. The index key makes lookups by phone number without keeping the number (blind index).
+MASTER_KEYS = _keys("CRISISLINE_MASTER_KEYS", "master.keys")
+INDEX_KEY = _keys("CRISISLINE_INDEX_KEY", "index.key")[0]
 DEBUG = env_bool("CRISISLINE_DEBUG", False)
 if DEBUG and PRODUCTION:
     raise ConfigError("CRISISLINE_DEBUG cannot be true when CRISISLINE_PRODUCTION is true.")
@@ -59,6 +104,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "crisisline.audit",
     "crisisline.people",
     "crisisline.network",
     "crisisline.worker",

@@ -11,18 +11,33 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 from tqdm import tqdm
 
+from crisisline.lib.crypto import seal
 from crisisline.lib.phones import DEMO_NUMBERS_AVAILABLE, demo_number
 from crisisline.network.models import District, Helpline, Locality, Organisation, StandardValue, State, Team
 from crisisline.network.standards import STANDARDS
-from crisisline.people.models import Person
+from crisisline.people.models import Person, Role
 
 INDIA = json.loads((Path(__file__).parent / "data" / "india.json").read_text())
 MAX_STATES = len(INDIA["states"])
 DEMO_PASSWORD = "crisisline-demo-2026"  # noqa: S105 - printed for newcomers; demo databases only
-DEMO_LOGINS = [("admin", DEMO_PASSWORD, "administrator: network, teams and standards")]
+# Every demo account has this second-factor secret already enrolled, so that a newcomer can sign in:
+# add it to an authenticator app, or print the current code with `crisisline demo --code`.
+DEMO_TOTP_SECRET = "CRISISLINEDEMOTWOFACTORCODE234567"  # noqa: S105 - demo databases only
+# The roles each demo team has, as (username suffix, role).
+TEAM_PEOPLE = (
+    ("lead", Role.Kind.TEAM_LEAD),
+    ("calls", Role.Kind.CALL_RECEIVER),
+    ("responder1", Role.Kind.RESPONDER),
+    ("responder2", Role.Kind.RESPONDER),
+    ("data", Role.Kind.DATA_DOCUMENTER),
+    ("social", Role.Kind.SOCIAL_WORKER),
+    ("lawyer", Role.Kind.LAWYER),
+)
 _BATCH = 2000
 
 
@@ -64,19 +79,19 @@ def demo_build(size: DemoSize, *, progress: bool = True) -> dict[str, int]:
                 model.objects.bulk_create(rows[start : start + _BATCH])
                 bar.update(len(rows[start : start + _BATCH]))
             counts[model._meta.verbose_name_plural] = len(rows)
-        _people()
     return counts
 
 
 def demo_reset() -> None:
-    """Remove the network (and with it everything that hangs from it)."""
+    """Remove the network and the people (a demo database holds nothing else worth keeping). The audit
+    trail stays: it is append-only."""
     with transaction.atomic():
+        Person.objects.all().delete()
         StandardValue.objects.all().delete()
         Team.objects.all().delete()
         Organisation.objects.all().delete()
         District.objects.all().delete()
         State.objects.all().delete()
-        Person.objects.filter(username__in=[login for login, *_ in DEMO_LOGINS]).delete()
 
 
 def _plan(size: DemoSize, rng: random.Random) -> dict[type, list]:
@@ -163,6 +178,7 @@ def _plan(size: DemoSize, rng: random.Random) -> dict[type, list]:
         standards.append(
             StandardValue(code="first_contact.sexual_violence", value=30, team=team, note="team target")
         )
+    people, roles = _people(states, districts, teams)
     return {
         State: states,
         District: districts,
@@ -171,12 +187,66 @@ def _plan(size: DemoSize, rng: random.Random) -> dict[type, list]:
         Helpline: helplines,
         Locality: localities,
         StandardValue: standards,
+        Person: people,
+        Role: roles,
     }
 
 
-def _people() -> None:
-    for username, password, _about in DEMO_LOGINS:
-        Person.objects.create_user(username=username, password=password, is_administrator=True)
+def _people(
+    states: list[State], districts: list[District], teams: list[Team]
+) -> tuple[list[Person], list[Role]]:
+    """People for every role: seven per team, a programme manager per state and one for the network, one
+    for the first district, and an administrator. All share the demo password and second factor (hashed
+    once: hashing thousands of passwords one by one would take minutes)."""
+    password = make_password(DEMO_PASSWORD)
+    enrolled = timezone.now()
+    people: list[Person] = []
+    roles: list[Role] = []
+
+    def person(username: str, **place) -> Person:
+        new = Person(
+            username=username,
+            password=password,
+            totp_secret_sealed=seal(DEMO_TOTP_SECRET.encode(), purpose="totp"),
+            totp_confirmed_at=enrolled,
+        )
+        people.append(new)
+        return new
+
+    roles.append(Role(person=person("admin"), kind=Role.Kind.ADMINISTRATOR))
+    roles.append(Role(person=person("pm.network"), kind=Role.Kind.PROGRAMME_MANAGER))
+    for state in states:
+        roles.append(
+            Role(person=person(f"pm.{state.code.lower()}"), kind=Role.Kind.PROGRAMME_MANAGER, state=state)
+        )
+    roles.append(
+        Role(
+            person=person(f"pm.{districts[0].code.lower()}"),
+            kind=Role.Kind.PROGRAMME_MANAGER,
+            district=districts[0],
+        )
+    )
+    for team in teams:
+        for suffix, kind in TEAM_PEOPLE:
+            roles.append(Role(person=person(f"{team.code.lower()}.{suffix}"), kind=kind, team=team))
+    return people, roles
+
+
+def demo_logins() -> list[tuple[str, str]]:
+    """A few demo accounts to print for a newcomer: (username, what it shows)."""
+    first = Team.objects.order_by("code").select_related("organisation__district__state").first()
+    if first is None or not Person.objects.filter(username="admin").exists():
+        return []
+    team = first.code.lower()
+    state = first.organisation.district.state
+    return [
+        ("admin", "administrator: network, people, standards"),
+        (f"{team}.lead", f"team lead of {first.name}"),
+        (f"{team}.calls", f"call receiver in {first.name}"),
+        (f"{team}.responder1", "responder (on call)"),
+        (f"pm.{state.code.lower()}", f"programme manager for {state.name}: figures only"),
+        ("pm.network", "programme manager for the whole network"),
+    ]
 
 
 def _spread(total: int, buckets: int) -> list[int]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from crisisline.audit.services import audit_record
 from crisisline.lib.phones import InvalidPhoneNumber, to_e164
 from crisisline.network.languages import TEAM_LANGUAGES
 from crisisline.network.models import Helpline, Locality, Organisation, StandardValue, State, Team
@@ -73,7 +74,7 @@ def team_validate(draft: TeamDraft) -> dict[str, str]:
     return problems
 
 
-def team_create(*, draft: TeamDraft) -> Team:
+def team_create(*, draft: TeamDraft, by: Person | None = None, request=None) -> Team:
     """A new team with its helplines and localities, saved whole or not at all."""
     problems = team_validate(draft)
     if problems:
@@ -90,6 +91,13 @@ def team_create(*, draft: TeamDraft) -> Team:
             Helpline.objects.bulk_create(Helpline(team=team, number=number) for number in draft.helplines)
             Locality.objects.bulk_create(
                 Locality(team=team, name=name.strip(), kind=kind) for name, kind in draft.localities
+            )
+            audit_record(
+                actor=by,
+                action="team.create",
+                obj=team,
+                request=request,
+                details={"helplines": len(draft.helplines), "localities": len(draft.localities)},
             )
     except IntegrityError:
         # Two separate causes, both already in the database: say which without echoing a number.
@@ -111,6 +119,7 @@ def standard_set(
     at: State | Organisation | Team | None = None,
     by: Person | None = None,
     note: str = "",
+    request=None,
 ) -> StandardValue:
     """Set a minimum standard for the network (at=None) or tighten it for a state, organisation or team.
 
@@ -154,5 +163,18 @@ def standard_set(
     with transaction.atomic():
         row, _created = StandardValue.objects.update_or_create(
             code=code, **scope, defaults={"value": value, "note": note[:200], "set_by": by}
+        )
+        audit_record(
+            actor=by,
+            action="standard.set",
+            obj=row,
+            team=at if isinstance(at, Team) else None,
+            request=request,
+            reason=note,
+            details={
+                "code": code,
+                "value": value,
+                "level": Level.NETWORK.value if at is None else level.value,
+            },
         )
     return row

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from crisisline.people.models import ApiToken, Person
+from crisisline.audit.services import audit_record
+from crisisline.lib.crypto import keyed_digest
+from crisisline.people.models import ApiToken, Invitation, Person, Role
+from crisisline.people.policy import Action, RoleSpec, forget_roles, require
 from crisisline.people.selectors import person_by_username
 
 TOKEN_PREFIX = "cl"  # noqa: S105 - a marker that makes leaked tokens easy to find, not a secret
@@ -33,7 +40,7 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def token_create(*, person: Person, name: str = "") -> NewToken:
+def token_create(*, person: Person, name: str = "", by: Person | None = None, request=None) -> NewToken:
     """A token looks like cl_<prefix>_<secret>; the prefix finds the row, the secret proves possession."""
     if not person.is_active:
         raise TokenError("This account is disabled; it cannot get an API token.")
@@ -63,10 +70,20 @@ def token_authenticate(plaintext: str, *, now: datetime | None = None) -> Person
     return token.person
 
 
-def token_revoke(*, token: ApiToken, now: datetime | None = None) -> None:
+def token_revoke(
+    *, token: ApiToken, now: datetime | None = None, by: Person | None = None, request=None
+) -> None:
     if token.revoked_at is None:
-        token.revoked_at = now or timezone.now()
-        token.save(update_fields=["revoked_at"])
+        with transaction.atomic():
+            token.revoked_at = now or timezone.now()
+            token.save(update_fields=["revoked_at"])
+            audit_record(
+                actor=by,
+                action="token.revoke",
+                obj=token,
+                request=request,
+                details={"owner": token.person_id},
+            )
 
 
 def token_create_for_username(*, username: str, name: str = "") -> NewToken:
@@ -84,3 +101,201 @@ def token_revoke_by_prefix(*, prefix: str, now: datetime | None = None) -> ApiTo
         raise TokenError(f"No API token with the prefix {prefix!r}.")
     token_revoke(token=token, now=now)
     return token
+
+
+# --- People and their roles ---------------------------------------------------------------------------
+INVITATION_LIFETIME = timedelta(days=7)
+
+
+class PeopleError(Exception):
+    """A change to people or roles was refused; `fields` names each bad field."""
+
+    def __init__(self, message: str, fields: dict[str, str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+@dataclass(frozen=True)
+class NewInvitation:
+    person: Person
+    invitation: Invitation
+    code: str  # goes into the one-time link; only its digest is kept
+
+
+def _check_role_spec(spec: RoleSpec) -> None:
+    kind = spec.kind
+    attached = [
+        name for name in ("team", "organisation", "district", "state") if getattr(spec, name) is not None
+    ]
+    if kind not in Role.Kind.values:
+        raise PeopleError(_("Unknown role."), {"kind": _("Unknown role.")})
+    if kind in Role.TEAM_KINDS and attached != ["team"]:
+        raise PeopleError(_("This role belongs to a team."), {"team": _("Choose the team.")})
+    if kind == Role.Kind.ADMINISTRATOR and attached:
+        raise PeopleError(_("Administrators belong to the whole network."), {"kind": _("No team or level.")})
+    if kind == Role.Kind.PROGRAMME_MANAGER and (len(attached) > 1 or "team" in attached):
+        raise PeopleError(
+            _("A programme manager belongs to one organisation, district or state, or the whole network."),
+            {"level": _("Choose one level.")},
+        )
+
+
+def role_grant(*, person: Person, spec: RoleSpec, by: Person | None, request=None) -> Role:
+    """Give `person` a role. Granting a role they already hold changes nothing."""
+    if by is not None:
+        require(by, Action.ROLE_GRANT, spec)
+    _check_role_spec(spec)
+    place = {name: getattr(spec, name) for name in ("team", "organisation", "district", "state")}
+    with transaction.atomic():
+        role, created = Role.objects.get_or_create(
+            person=person, kind=spec.kind, **place, defaults={"granted_by": by}
+        )
+        if created:
+            audit_record(
+                actor=by,
+                action="role.grant",
+                obj=person,
+                team=spec.team,
+                request=request,
+                details={"kind": spec.kind, **{k: v.pk for k, v in place.items() if v is not None}},
+            )
+    forget_roles(person)
+    return role
+
+
+def role_revoke(*, role: Role, by: Person | None, request=None) -> None:
+    spec = RoleSpec(
+        kind=role.kind,
+        team=role.team,
+        organisation=role.organisation,
+        district=role.district,
+        state=role.state,
+    )
+    if by is not None:
+        require(by, Action.ROLE_GRANT, spec)
+    with transaction.atomic():
+        audit_record(
+            actor=by,
+            action="role.revoke",
+            obj=role.person,
+            team=role.team_id,
+            request=request,
+            details={"kind": role.kind, "role": role.pk},
+        )
+        role.delete()
+    forget_roles(role.person)
+
+
+def person_invite(
+    *,
+    username: str,
+    display_name: str = "",
+    language: str = "en",
+    roles: list[RoleSpec],
+    by: Person,
+    request=None,
+) -> NewInvitation:
+    """A new account with its roles and a one-time link to choose a password. Nothing is saved unless all
+    of it is allowed and valid."""
+    username = username.strip().lower()
+    if not USERNAME.match(username):
+        raise PeopleError(
+            _("The account was not created."),
+            {
+                "username": _(
+                    "3 to 32 small letters, digits, dots, dashes or underscores; no real names needed."
+                )
+            },
+        )
+    if not roles:
+        raise PeopleError(_("The account was not created."), {"roles": _("Give at least one role.")})
+    for spec in roles:
+        require(by, Action.ROLE_GRANT, spec)
+        _check_role_spec(spec)
+    with transaction.atomic():
+        if Person.objects.filter(username=username).exists():
+            raise PeopleError(_("The account was not created."), {"username": _("This username is taken.")})
+        person = Person.objects.create_user(
+            username=username, display_name=display_name[:64], language=language
+        )
+        audit_record(actor=by, action="person.invite", obj=person, request=request)
+        for spec in roles:
+            role_grant(person=person, spec=spec, by=by, request=request)
+        invitation, code = _new_invitation(person=person, by=by)
+    return NewInvitation(person=person, invitation=invitation, code=code)
+
+
+def _new_invitation(*, person: Person, by: Person | None) -> tuple[Invitation, str]:
+    code = secrets.token_urlsafe(24)
+    Invitation.objects.filter(person=person, used_at__isnull=True).update(expires_at=timezone.now())
+    invitation = Invitation.objects.create(
+        person=person,
+        digest=keyed_digest(code.encode(), purpose="invitation"),
+        created_by=by,
+        expires_at=timezone.now() + INVITATION_LIFETIME,
+    )
+    return invitation, code
+
+
+def invitation_open(*, code: str) -> Invitation | None:
+    """The invitation a link carries, if it is unused, unexpired and its person still active."""
+    invitation = (
+        Invitation.objects.select_related("person")
+        .filter(digest=keyed_digest(code.encode(), purpose="invitation"), used_at__isnull=True)
+        .first()
+    )
+    if invitation is None or invitation.expires_at <= timezone.now() or not invitation.person.is_active:
+        return None
+    return invitation
+
+
+def invitation_accept(*, code: str, password: str, request=None) -> Person:
+    """Choose a password through the one-time link. The link works once."""
+    with transaction.atomic():
+        invitation = invitation_open(code=code)
+        if invitation is None:
+            raise PeopleError(_("This link has expired or was used already. Ask for a new one."))
+        person = invitation.person
+        try:
+            validate_password(password, user=person)
+        except ValidationError as error:
+            raise PeopleError(_("Choose another password."), {"password": " ".join(error.messages)}) from None
+        person.set_password(password)
+        person.save(update_fields=["password"])
+        updated = Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(
+            used_at=timezone.now()
+        )
+        if updated != 1:  # the same link, used twice at once
+            raise PeopleError(_("This link has expired or was used already. Ask for a new one."))
+        audit_record(actor=person, action="person.invitation_accept", obj=person, request=request)
+    return person
+
+
+def invitation_renew(*, person: Person, by: Person, request=None) -> str:
+    """A new one-time link (the old ones stop working), for example after a lost password."""
+    require(by, Action.PEOPLE_MANAGE, person)
+    with transaction.atomic():
+        _invitation, code = _new_invitation(person=person, by=by)
+        person.set_unusable_password()
+        person.save(update_fields=["password"])
+        audit_record(actor=by, action="person.invitation_renew", obj=person, request=request)
+    return code
+
+
+def person_set_active(*, person: Person, active: bool, by: Person, request=None) -> None:
+    """Disable (or enable again) an account. Disabling ends its sessions at once and revokes its tokens."""
+    require(by, Action.PEOPLE_MANAGE, person)
+    if person.pk == by.pk and not active:
+        raise PeopleError(_("You cannot disable your own account."))
+    with transaction.atomic():
+        person.is_active = active
+        person.save(update_fields=["is_active"])
+        if not active:
+            ApiToken.objects.filter(person=person, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        audit_record(
+            actor=by, action="person.enable" if active else "person.disable", obj=person, request=request
+        )
+
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")

@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from collections import Counter
 
 import pytest
 from django.core.management import call_command
@@ -12,7 +13,7 @@ from crisisline.lib.phones import is_demo_number
 from crisisline.network.demo import INDIA, DemoError, DemoSize, demo_build
 from crisisline.network.models import District, Helpline, Organisation, StandardValue, State, Team
 from crisisline.network.selectors import effective_standards_for_teams
-from crisisline.people.models import Person
+from crisisline.people.models import Person, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +64,13 @@ def test_real_states_and_districts_teams_spread_over_them_and_demo_numbers_only(
     }
     assert {"network", "team"} <= {level.value for level in sources}
     assert Person.objects.get(username="admin").check_password("crisisline-demo-2026")
+    # People for every role: seven in each team, managers per state and for the network, an administrator.
+    kinds = Counter(Role.objects.values_list("kind", flat=True))
+    assert (
+        kinds["team_lead"] == kinds["call_receiver"] == kinds["lawyer"] == 300 and kinds["responder"] == 600
+    )
+    assert kinds["programme_manager"] == 6 + 1 + 1 and kinds["administrator"] == 1
+    assert not Person.objects.filter(totp_confirmed_at__isnull=True).exists()
 
 
 def test_an_existing_network_is_kept_unless_reset_is_asked_for(capsys):
@@ -105,7 +113,9 @@ def test_the_command_at_six_states_and_300_teams_shows_a_progress_bar(subprocess
     )
     assert result.returncode == 0, result.stderr
     assert "demo data: 100%" in result.stderr and "rows" in result.stderr  # tqdm's bar, on stderr
-    assert "300 teams" in result.stdout and "demo login: admin / crisisline-demo-2026" in result.stdout
+    assert "300 teams" in result.stdout and "2109 persons" in result.stdout
+    assert "demo logins, all with the password crisisline-demo-2026" in result.stdout
+    assert "ap-ana-01.lead" in result.stdout and "pm.network" in result.stdout
     assert Team.objects.count() == 300
 
 

@@ -67,7 +67,7 @@ def test_run_sets_up_serves_and_stops_cleanly(tmp_path):
             run.kill()  # its children get SIGTERM from the kernel (run.py: _die_with_parent)
             run.wait()
         output = log.read_text()
-    assert "demo login: admin / crisisline-demo-2026" in output
+    assert "demo logins, all with the password crisisline-demo-2026" in output and "pm.network" in output
     assert f"Crisisline is running on http://127.0.0.1:{port}/" in output
     assert "Stopped." in output
     with pytest.raises(OSError):

@@ -1,7 +1,31 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
-from crisisline.network.demo import DEMO_LOGINS, DemoError, DemoSize, demo_build, demo_reset, network_exists
+from crisisline.lib.totp import code_at
+from crisisline.network.demo import (
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    DemoError,
+    DemoSize,
+    demo_build,
+    demo_logins,
+    demo_reset,
+    network_exists,
+)
+
+
+def print_demo_logins(out) -> None:
+    logins = demo_logins()
+    if not logins:
+        return
+    out.write(f"demo logins, all with the password {DEMO_PASSWORD}:")
+    for username, about in logins:
+        out.write(f"  {username:24} {about}")
+    out.write(
+        "  second factor: the code that `crisisline demo --code` prints, or add the key "
+        f"{DEMO_TOTP_SECRET} to an authenticator app"
+    )
 
 
 class Command(BaseCommand):
@@ -15,14 +39,22 @@ class Command(BaseCommand):
             "--teams", type=int, default=DemoSize.teams, help="how many crisis response teams"
         )
         parser.add_argument("--seed", type=int, default=DemoSize.seed, help="same seed, same data")
-        parser.add_argument("--reset", action="store_true", help="replace the network that is there")
+        parser.add_argument(
+            "--reset", action="store_true", help="replace the network and people that are there"
+        )
         parser.add_argument("--if-empty", action="store_true", help="do nothing when a network exists")
+        parser.add_argument(
+            "--code", action="store_true", help="print the demo accounts' current two-factor code"
+        )
 
-    def handle(self, *args, states, teams, seed, reset, if_empty, **options):
+    def handle(self, *args, states, teams, seed, reset, if_empty, code, **options):
         if not settings.CRISISLINE_DEMO_ALLOWED:
             raise CommandError(
                 "Demo data is off here (CRISISLINE_DEMO_ALLOWED=false, the production default)."
             )
+        if code:
+            self.stdout.write(code_at(DEMO_TOTP_SECRET, timezone.now()))
+            return
         if if_empty and network_exists():
             self.stdout.write("The database already holds a network; demo data left as it is.")
             return
@@ -35,5 +67,4 @@ class Command(BaseCommand):
         except DemoError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(", ".join(f"{n} {what}" for what, n in counts.items()))
-        for username, password, about in DEMO_LOGINS:
-            self.stdout.write(f"demo login: {username} / {password}  ({about})")
+        print_demo_logins(self.stdout)

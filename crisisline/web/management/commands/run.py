@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from crisisline.lib.env import env_int, env_str
-from crisisline.network.demo import DEMO_LOGINS
+from crisisline.network.management.commands.demo import print_demo_logins
 from crisisline.web.management.commands.serve import gunicorn_argv
 
 
@@ -53,8 +53,7 @@ class Command(BaseCommand):
         host, port = env_str("CRISISLINE_HOST", "127.0.0.1"), env_int("PORT", 8000, minimum=1, maximum=65535)
         self.stdout.write(self.style.SUCCESS(f"\nCrisisline is running on http://{host}:{port}/"))
         if settings.CRISISLINE_DEMO_ALLOWED:
-            for username, password, about in DEMO_LOGINS:
-                self.stdout.write(f"  demo login: {username} / {password}  ({about})")
+            print_demo_logins(self.stdout)
         self.stdout.write(f"  data: {settings.DATA_DIR}\n  Press Ctrl-C to stop.\n")
 
         stopping = []

@@ -16,7 +16,7 @@ from crisisline.network.selectors import (
     network_standard_values,
 )
 from crisisline.network.standards import STANDARDS
-from crisisline.people.policy import Action, require, scope
+from crisisline.people.policy import Action, can, require, scope
 
 router = Router(tags=["network"])
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -68,7 +68,9 @@ class TeamOut(Schema):
 
 class TeamDetailOut(TeamOut):
     helplines: list[str] = Field(description="E.164 numbers people call to reach the team")
-    localities: list[str]
+    localities: list[str] | None = Field(
+        description="the places the team covers; null unless the reader is in the team or an administrator"
+    )
     effective_standards: list[EffectiveStandardOut]
 
 
@@ -209,10 +211,15 @@ def team_list(
 @router.get("/teams/{code}", response={200: TeamDetailOut, **ERRORS}, summary="One team, with its standards")
 def team_read(request, code: str):
     teams = _visible(request, Team.objects.select_related("organisation__district__state"))
-    team = _one(teams.prefetch_related("helplines", "localities"), code, _("team"))
+    team = _one(teams.prefetch_related("helplines"), code, _("team"))
+    localities = None
+    if can(request.auth, Action.LOCALITIES_VIEW, team):
+        localities = list(
+            scope(request.auth, Action.LOCALITIES_VIEW, team.localities.all()).values_list("name", flat=True)
+        )
     return _team_out(team) | {
         "helplines": [h.number for h in team.helplines.all()],
-        "localities": [locality.name for locality in team.localities.all()],
+        "localities": localities,
         "effective_standards": [_standard_out(s) for s in effective_standards(team)],
     }
 

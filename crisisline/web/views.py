@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from crisisline.network.languages import TEAM_LANGUAGES
 from crisisline.network.models import District, State, Team
 from crisisline.network.selectors import effective_standards
-from crisisline.people.policy import Action, require, scope
+from crisisline.people.policy import Action, can, require, scope
 from crisisline.worker.selectors import worker_health
 
 
@@ -53,11 +53,14 @@ def team_detail(request: HttpRequest, code: str) -> HttpResponse:
     teams = scope(
         request.user, Action.NETWORK_VIEW, Team.objects.select_related("organisation__district__state")
     )
-    team = get_object_or_404(teams.prefetch_related("helplines", "localities"), code=code)
+    team = get_object_or_404(teams.prefetch_related("helplines"), code=code)
     context = {
         "team": team,
         "languages": [TEAM_LANGUAGES.get(code, code) for code in team.languages],
         "standards": effective_standards(team),
+        # Hotspots can expose people to raids: only the team itself and administrators see them.
+        "localities": scope(request.user, Action.LOCALITIES_VIEW, team.localities.all()),
+        "may_see_localities": can(request.user, Action.LOCALITIES_VIEW, team),
     }
     return render(request, "web/team.html", context)
 

@@ -37,6 +37,13 @@ class Action(StrEnum):
     AUDIT_VIEW = "audit.view"  # the audit trail and its verification
     AGGREGATES_VIEW = "reports.aggregates.view"  # obj: a team, organisation, district, state, or None
     OWN_ACCOUNT = "people.own_account"  # obj: a person: their own account and what it holds
+    CRISIS_CREATE = "crisis.create"  # obj: the team that takes the crisis
+    CRISIS_VIEW = "crisis.view"  # obj: a crisis: its facts, steps, timeline and notes
+    CRISIS_WORK = "crisis.work"  # obj: a crisis: steps, timeline, status, assignment, consent
+    IDENTITY_VIEW = "crisis.identity.view"  # obj: a crisis or a client: the name, phone, address
+    CLIENT_RIGHTS = "crisis.client.rights"  # obj: a client: export, correct or erase what is held
+    BREAK_GLASS = "crisis.break_glass"  # obj: a crisis the person cannot otherwise open
+    BREAK_GLASS_REVIEW = "crisis.break_glass.review"  # obj: a break-glass grant
     TOKEN_MANAGE = "people.token.manage"  # noqa: S105 - obj: an API token, or the person who would own a new one
 
 
@@ -135,6 +142,9 @@ def can(person: Any, action: Action, obj: Any = None) -> bool:
     roles = roles_of(person)
     if not roles:
         return action is Action.TOKEN_MANAGE and _own_token(person, obj)
+    if action in CRISIS_ACTIONS:
+        # Administrators get nothing here by being administrators: case contents need a case role.
+        return _crisis_rules(person, action, obj)
     admin = is_administrator(person)
 
     if action is Action.NETWORK_VIEW:
@@ -185,6 +195,64 @@ def can(person: Any, action: Action, obj: Any = None) -> bool:
     return False
 
 
+def _crisis_access(person: Any, crisis: Any) -> bool:
+    """Work on a crisis: its team's crisis members, social workers and lawyers it is assigned to, and
+    anyone holding an unexpired break-glass grant for it."""
+    from crisisline.crises.models import Assignment, BreakGlass, Crisis
+
+    if not isinstance(crisis, Crisis):
+        return False
+    if crisis.team_id in team_ids(person, CRISIS_TEAM_KINDS):
+        return True
+    if (
+        crisis.team_id in team_ids(person, {K.SOCIAL_WORKER, K.LAWYER})
+        and Assignment.objects.filter(crisis=crisis, person=person).exists()
+    ):
+        return True
+    return BreakGlass.objects.active().filter(crisis=crisis, person=person).exists()
+
+
+def _crisis_rules(person: Any, action: Action, obj: Any) -> bool:
+    from crisisline.crises.models import BreakGlass, Client, Crisis
+    from crisisline.network.models import Team
+
+    if action is Action.CRISIS_CREATE:
+        return isinstance(obj, Team) and obj.pk in team_ids(person, CRISIS_TEAM_KINDS)
+    if action in (Action.CRISIS_VIEW, Action.CRISIS_WORK):
+        return _crisis_access(person, obj)
+    if action is Action.IDENTITY_VIEW:
+        if isinstance(obj, Client):
+            return obj.team_id in team_ids(person, CRISIS_TEAM_KINDS)
+        return _crisis_access(person, obj)
+    if action is Action.CLIENT_RIGHTS:
+        return isinstance(obj, Client) and obj.team_id in team_ids(person, {K.TEAM_LEAD, K.DATA_DOCUMENTER})
+    if action is Action.BREAK_GLASS:
+        # Someone on a crisis team elsewhere, for a crisis they cannot already open.
+        return (
+            isinstance(obj, Crisis)
+            and bool(team_ids(person, CRISIS_TEAM_KINDS))
+            and not _crisis_access(person, obj)
+        )
+    if action is Action.BREAK_GLASS_REVIEW:
+        if not isinstance(obj, BreakGlass) or obj.person_id == person.pk:
+            return False  # a second person reviews
+        return is_administrator(person) or obj.crisis.team_id in led_team_ids(person)
+    return False
+
+
+CRISIS_ACTIONS = frozenset(
+    {
+        Action.CRISIS_CREATE,
+        Action.CRISIS_VIEW,
+        Action.CRISIS_WORK,
+        Action.IDENTITY_VIEW,
+        Action.CLIENT_RIGHTS,
+        Action.BREAK_GLASS,
+        Action.BREAK_GLASS_REVIEW,
+    }
+)
+
+
 def _own_token(person: Any, obj: Any) -> bool:
     if isinstance(obj, ApiToken):
         return obj.person_id == person.pk
@@ -216,4 +284,16 @@ def scope(person: Any, action: Action, queryset: QuerySet) -> QuerySet:
         return queryset if admin else queryset.filter(person=person)
     if action is Action.AUDIT_VIEW:
         return queryset if admin else queryset.none()
+    if action is Action.CRISIS_VIEW:
+        from crisisline.crises.models import BreakGlass, Crisis
+
+        if model is Crisis:
+            assigned = Q(
+                team_id__in=team_ids(person, {K.SOCIAL_WORKER, K.LAWYER}),
+                assignments__person=person,
+            )
+            glass = Q(pk__in=BreakGlass.objects.active().filter(person=person).values("crisis_id"))
+            return queryset.filter(
+                Q(team_id__in=team_ids(person, CRISIS_TEAM_KINDS)) | assigned | glass
+            ).distinct()
     return queryset.none()

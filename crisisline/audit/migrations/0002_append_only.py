@@ -1,39 +1,17 @@
-"""The head row, and triggers that refuse UPDATE and DELETE on audit entries, on SQLite and PostgreSQL.
-
-Someone with full access to the database can still drop a trigger; `crisisline audit verify` then finds
-what was changed. The triggers stop the accident and the careless script."""
+"""The head row, and the triggers that make audit entries append-only (audit/triggers.py)."""
 
 from django.db import migrations
 
-SQLITE = [
-    """CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_auditentry
-       BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END""",
-    """CREATE TRIGGER audit_entry_no_delete BEFORE DELETE ON audit_auditentry
-       BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END""",
-]
-SQLITE_UNDO = ["DROP TRIGGER audit_entry_no_update", "DROP TRIGGER audit_entry_no_delete"]
-POSTGRES = [
-    """CREATE FUNCTION audit_entry_append_only() RETURNS trigger AS $$
-       BEGIN RAISE EXCEPTION 'audit entries are append-only'; END $$ LANGUAGE plpgsql""",
-    """CREATE TRIGGER audit_entry_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_auditentry
-       FOR EACH STATEMENT EXECUTE FUNCTION audit_entry_append_only()""",
-]
-POSTGRES_UNDO = [
-    "DROP TRIGGER audit_entry_append_only ON audit_auditentry",
-    "DROP FUNCTION audit_entry_append_only()",
-]
-GENESIS = "0" * 64
+from crisisline.audit.triggers import GENESIS, install_triggers, remove_triggers
 
 
 def forwards(apps, schema_editor):
     apps.get_model("audit", "AuditHead").objects.create(id=1, seq=0, hash=GENESIS, at=None)
-    for statement in POSTGRES if schema_editor.connection.vendor == "postgresql" else SQLITE:
-        schema_editor.execute(statement)
+    install_triggers(schema_editor.connection)
 
 
 def backwards(apps, schema_editor):
-    for statement in POSTGRES_UNDO if schema_editor.connection.vendor == "postgresql" else SQLITE_UNDO:
-        schema_editor.execute(statement)
+    remove_triggers(schema_editor.connection)
     apps.get_model("audit", "AuditHead").objects.all().delete()
 
 

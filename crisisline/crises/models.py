@@ -154,6 +154,7 @@ class Crisis(models.Model):
     outcome_sealed = models.TextField(blank=True)
 
     class Meta:
+        verbose_name_plural = "crises"
         indexes = [
             models.Index(fields=["team", "status", "next_due_at"], name="crisis_board"),
             models.Index(fields=["opened_at"], name="crisis_opened"),
@@ -234,6 +235,7 @@ class TimelineEntry(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+        verbose_name_plural = "timeline entries"
         indexes = [models.Index(fields=["crisis", "at"], name="timeline_crisis_time")]
 
     def __str__(self) -> str:

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from crisisline.crises.demo import demo_crises, demo_crises_reset
 from crisisline.lib.totp import code_at
 from crisisline.network.demo import (
     DEMO_PASSWORD,
@@ -40,6 +41,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=DemoSize.seed, help="same seed, same data")
         parser.add_argument(
+            "--crises", type=int, default=None, help="crises over the past year (default: 15 a team)"
+        )
+        parser.add_argument(
             "--reset", action="store_true", help="replace the network and people that are there"
         )
         parser.add_argument("--if-empty", action="store_true", help="do nothing when a network exists")
@@ -47,7 +51,7 @@ class Command(BaseCommand):
             "--code", action="store_true", help="print the demo accounts' current two-factor code"
         )
 
-    def handle(self, *args, states, teams, seed, reset, if_empty, code, **options):
+    def handle(self, *args, states, teams, seed, reset, if_empty, code, crises, **options):
         if not settings.CRISISLINE_DEMO_ALLOWED:
             raise CommandError(
                 "Demo data is off here (CRISISLINE_DEMO_ALLOWED=false, the production default)."
@@ -58,13 +62,16 @@ class Command(BaseCommand):
         if if_empty and network_exists():
             self.stdout.write("The database already holds a network; demo data left as it is.")
             return
+        if crises is not None and crises < 0:
+            raise CommandError("--crises must be 0 or more.")
         if reset:
+            demo_crises_reset()
             demo_reset()
+        progress = options["verbosity"] > 0
         try:
-            counts = demo_build(
-                DemoSize(states=states, teams=teams, seed=seed), progress=options["verbosity"] > 0
-            )
+            counts = demo_build(DemoSize(states=states, teams=teams, seed=seed), progress=progress)
         except DemoError as error:
             raise CommandError(str(error)) from None
+        counts |= demo_crises(count=15 * teams if crises is None else crises, seed=seed, progress=progress)
         self.stdout.write(", ".join(f"{n} {what}" for what, n in counts.items()))
         print_demo_logins(self.stdout)

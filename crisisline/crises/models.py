@@ -335,3 +335,44 @@ class BreakGlass(models.Model):
 
     def __str__(self) -> str:
         return "break-glass"
+
+
+class Fact(models.Model):
+    """One recorded value of an incident detail (facts.py lists them). Append-only: the latest row per field
+    is the current value; an earlier one stays, with who changed it, when and why."""
+
+    crisis = models.ForeignKey(Crisis, on_delete=models.CASCADE, related_name="facts")
+    field = models.CharField(max_length=40)
+    value = models.JSONField(null=True)  # for structured, non-identifying values
+    text_sealed = models.TextField(blank=True)  # for free text, sealed with the crisis's data key
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=200, blank=True)  # required when it corrects an earlier value
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["crisis", "field", "at"], name="fact_current")]
+
+    def __str__(self) -> str:
+        return self.field
+
+
+class Attachment(models.Model):
+    """Evidence: a photo, a medical paper, a voice note. The original is kept encrypted with the crisis's
+    data key, with its SHA-256 taken at upload; images also get a copy without metadata for the screen."""
+
+    crisis = models.ForeignKey(Crisis, on_delete=models.CASCADE, related_name="attachments")
+    token = models.CharField(max_length=32, unique=True)  # random: names the files, never guessable
+    kind = models.CharField(max_length=16)  # photo, document, voice
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    has_display_copy = models.BooleanField(default=False)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_by = models.ForeignKey("people.Person", null=True, on_delete=models.SET_NULL, related_name="+")
+    description_sealed = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"attachment {self.sha256[:12]}"

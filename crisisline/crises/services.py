@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crisisline.audit.services import audit_record
+from crisisline.crises import facts as fact_fields
 from crisisline.crises.catalogue import Urgency
 from crisisline.crises.models import (
     Assignment,
@@ -23,6 +24,7 @@ from crisisline.crises.models import (
     Crisis,
     CrisisStep,
     CrisisType,
+    Fact,
     FollowUp,
     Protocol,
     TimelineEntry,
@@ -460,6 +462,70 @@ def crisis_set_status(*, crisis: Crisis, status: str, by: Person, request=None) 
     return crisis
 
 
+def crisis_update(
+    *,
+    crisis: Crisis,
+    by: Person,
+    urgency: str | None = None,
+    locality_id: int | None = None,
+    reason: str,
+    request=None,
+) -> Crisis:
+    """Correct how urgent a crisis is or where it happened (None: leave as it is). The row takes the new
+    value; the timeline keeps the old one, in a correction entry per field that says who changed it and why
+    and names the entry it corrects."""
+    _work(by, crisis)
+    problems: dict[str, str] = {}
+    if urgency is not None and urgency not in Urgency.ORDER:
+        problems["urgency"] = _("Choose how urgent it is.")
+    if (
+        locality_id is not None
+        and not Locality.objects.filter(pk=locality_id, team_id=crisis.team_id).exists()
+    ):
+        problems["locality"] = _("Choose a place from your team's list.")
+    if problems:
+        raise CrisisError(_("Nothing was changed."), problems)
+    with transaction.atomic():
+        locked = Crisis.objects.select_for_update().get(pk=crisis.pk)
+        wanted = {"urgency": ("urgency", urgency), "locality": ("locality_id", locality_id)}
+        changes = {
+            field: (getattr(locked, attribute), value)
+            for field, (attribute, value) in wanted.items()
+            if value is not None and value != getattr(locked, attribute)
+        }
+        if not changes:
+            raise CrisisError(_("Nothing to change."))
+        if not reason.strip():
+            raise CrisisError(_("Say why this is corrected."), {"reason": _("A reason is needed.")})
+        for field, (_before, after) in changes.items():
+            setattr(locked, wanted[field][0], after)
+        locked.save(update_fields=[wanted[field][0] for field in changes])
+        for field, (before, after) in changes.items():
+            corrected = (
+                locked.timeline.filter(kind=TimelineEntry.Kind.CORRECTION, data__field=field)
+                .order_by("-at", "-pk")
+                .first()
+            ) or locked.timeline.filter(kind=TimelineEntry.Kind.OPENED).first()
+            TimelineEntry.objects.create(
+                crisis=locked,
+                kind=TimelineEntry.Kind.CORRECTION,
+                by=by,
+                data={"field": field, "from": before, "to": after},
+                corrects=corrected,
+                reason=reason.strip()[:200],
+            )
+        audit_record(
+            actor=by,
+            action="crisis.correct",
+            obj=locked,
+            request=request,
+            reason=reason.strip(),
+            details={field: {"from": before, "to": after} for field, (before, after) in changes.items()},
+        )
+    crisis.refresh_from_db()
+    return crisis
+
+
 def crisis_close(*, crisis: Crisis, by: Person, outcome: str, redressed: bool, request=None) -> Crisis:
     """Close with the outcome: what happened in the end, whether it was redressed and how."""
     _work(by, crisis)
@@ -772,3 +838,83 @@ def break_glass_review(*, grant: BreakGlass, by: Person, note: str = "", request
         )
     grant.refresh_from_db()
     return grant
+
+
+# --- Incident details: recorded field by field, corrected by new entries ----------------------------------
+def current_facts(crisis: Crisis) -> dict[str, Fact]:
+    """The latest entry of each field."""
+    latest: dict[str, Fact] = {}
+    for fact in crisis.facts.order_by("at", "pk"):
+        latest[fact.field] = fact
+    return latest
+
+
+def fact_value(crisis: Crisis, fact: Fact) -> object:
+    field = fact_fields.BY_CODE[fact.field]
+    if field.kind == "text":
+        return crisis_text(crisis, fact.text_sealed, purpose=f"fact.{fact.field}")
+    return fact.value
+
+
+def facts_record(
+    *, crisis: Crisis, values: dict[str, object], by: Person, reason: str = "", request=None
+) -> list[Fact]:
+    """Record incident details. A field that already has a different value is corrected: that needs a reason,
+    and the earlier value stays in the history. Every value is checked before anything is saved."""
+    _work(by, crisis)
+    problems: dict[str, str] = {}
+    cleaned: dict[str, object] = {}
+    for code, raw in values.items():
+        field = fact_fields.BY_CODE.get(code)
+        if field is None or (field.arrest_only and crisis.crisis_type.code != "arrest"):
+            problems[code] = _("Not a detail of this kind of crisis.")
+            continue
+        try:
+            cleaned[code] = fact_fields.clean(field, raw)
+        except fact_fields.FactError as error:
+            problems[code] = str(error)
+    if problems:
+        raise CrisisError(_("Nothing was saved."), problems)
+    current = current_facts(crisis)
+    changes = {
+        code: value
+        for code, value in cleaned.items()
+        if code not in current or fact_value(crisis, current[code]) != value
+    }
+    corrections = [code for code in changes if code in current]
+    if corrections and not reason.strip():
+        raise CrisisError(
+            _("Say why you change what was recorded."),
+            {code: _("A reason is needed to correct this.") for code in corrections},
+        )
+    key = _data_key(crisis)
+    saved = []
+    with transaction.atomic():
+        for code, value in changes.items():
+            text = fact_fields.BY_CODE[code].kind == "text"
+            fact = Fact.objects.create(
+                crisis=crisis,
+                field=code,
+                value=None if text else value,
+                text_sealed=seal_with(key, value or "", purpose=f"fact.{code}") if text else "",
+                by=by,
+                reason=reason.strip()[:200] if code in current else "",
+            )
+            TimelineEntry.objects.create(
+                crisis=crisis,
+                kind=TimelineEntry.Kind.CORRECTION if code in current else TimelineEntry.Kind.FACT,
+                by=by,
+                data={
+                    "field": code,
+                    "fact": fact.pk,
+                    "corrects": current[code].pk if code in current else None,
+                },
+                reason=reason.strip()[:200] if code in current else "",
+            )
+            saved.append(fact)
+        if saved:
+            audit_record(
+                actor=by, action="crisis.facts", obj=crisis, request=request, reason=reason.strip(),
+                details={"fields": sorted(changes), "corrected": sorted(corrections)},
+            )  # fmt: skip
+    return saved

@@ -27,6 +27,7 @@ from crisisline.crises.models import (
     Fact,
     FollowUp,
     Protocol,
+    ProtocolStep,
     TimelineEntry,
 )
 from crisisline.crises.references import unique_code
@@ -918,3 +919,127 @@ def facts_record(
                 details={"fields": sorted(changes), "corrected": sorted(corrections)},
             )  # fmt: skip
     return saved
+
+
+# --- Local crisis types and protocols ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class StepSpec:
+    code: str
+    label: str
+    minutes: int | None = None
+    standard: str = ""
+
+
+def _level_of(at) -> dict:
+    from crisisline.network.models import State
+
+    return {"state": at, "team": None} if isinstance(at, State) else {"state": None, "team": at}
+
+
+def _strictest_for(at, code: str) -> int:
+    """The effective value of a standard, in minutes, at a state (its strictest team would be stricter
+    still, so a state-level protocol is checked against the state's value) or a team."""
+    from crisisline.network.models import State
+    from crisisline.network.selectors import parent_effective_value
+    from crisisline.network.standards import BY_CODE as STANDARD
+
+    standard = STANDARD[code]
+    if isinstance(at, State):
+        rows = at.standards.filter(code=code).values_list("value", flat=True)
+        value = standard.strictest([parent_effective_value(standard), *rows])
+    else:
+        value = next(item.value for item in effective_standards(at) if item.standard.code == code)
+    return value * {Unit.MINUTES: 1, Unit.HOURS: 60, Unit.DAYS: 24 * 60}[standard.unit]
+
+
+def protocol_change(
+    *, crisis_type: CrisisType, at, steps: list[StepSpec], by: Person | None, request=None
+) -> Protocol:
+    """A new local version of a crisis type's protocol for a state or a team. Only within the minimum
+    standards: every step the network's protocol ties to a standard stays, and no target is looser than the
+    standard. Crises already open keep their version."""
+    from crisisline.network.standards import BY_CODE as STANDARD
+
+    if by is not None:
+        require(by, Action.PROTOCOL_MANAGE, at)
+    problems: dict[str, str] = {}
+    codes = [step.code for step in steps]
+    if not steps or len(set(codes)) != len(codes):
+        problems["steps"] = _("Give the steps in order, each with its own code.")
+    network = Protocol.objects.filter(crisis_type=crisis_type, state=None, team=None, is_current=True).first()
+    required = {s.code: s.standard for s in network.steps.all() if s.standard} if network else {}
+    for code in required:
+        if code not in codes:
+            problems[code] = _("This step is part of the minimum standards and cannot be left out.")
+    for step in steps:
+        if step.standard and step.standard not in STANDARD:
+            problems[step.code] = _("Unknown standard.")
+        elif step.standard and step.minutes is not None and step.minutes > _strictest_for(at, step.standard):
+            problems[step.code] = _("Looser than the minimum standard.")
+        elif not step.standard and (step.minutes is None or step.minutes < 0):
+            problems[step.code] = _("Give a target in minutes from the call.")
+        elif required.get(step.code) and step.standard != required[step.code]:
+            problems[step.code] = _("This step keeps its minimum standard.")
+        if not step.label.strip():
+            problems[step.code] = _("Give the step a name.")
+    if problems:
+        raise CrisisError(_("The protocol was not changed."), problems)
+    level = _level_of(at)
+    with transaction.atomic():
+        previous = Protocol.objects.filter(crisis_type=crisis_type, **level).order_by("-version").first()
+        Protocol.objects.filter(crisis_type=crisis_type, **level, is_current=True).update(is_current=False)
+        protocol = Protocol.objects.create(
+            crisis_type=crisis_type, version=(previous.version + 1) if previous else 1, **level
+        )
+        ProtocolStep.objects.bulk_create(
+            ProtocolStep(
+                protocol=protocol,
+                position=i,
+                code=s.code,
+                label=s.label.strip(),
+                minutes=s.minutes,
+                standard=s.standard,
+            )
+            for i, s in enumerate(steps, start=1)
+        )
+        audit_record(
+            actor=by, action="protocol.change", obj=protocol, team=level["team"], request=request,
+            details={"type": crisis_type.code, "version": protocol.version, "steps": codes},
+        )  # fmt: skip
+    return protocol
+
+
+def crisis_type_add(
+    *, code: str, name: str, urgency: str, at, steps: list[StepSpec], by: Person | None, icon: str = "other",
+    gbvims: str = "", request=None,
+) -> CrisisType:  # fmt: skip
+    """A crisis type of a state's or a team's own, with its protocol."""
+    import re
+
+    if by is not None:
+        require(by, Action.PROTOCOL_MANAGE, at)
+    problems = {}
+    if not re.fullmatch(r"[a-z][a-z0-9_]{2,39}", code or ""):
+        problems["code"] = _("3 to 40 small letters, digits or underscores.")
+    elif CrisisType.objects.filter(code=code).exists():
+        problems["code"] = _("This code is taken.")
+    if not name.strip():
+        problems["name"] = _("Give the type a name.")
+    if urgency not in Urgency.ORDER:
+        problems["urgency"] = _("Choose how urgent it usually is.")
+    if problems:
+        raise CrisisError(_("The crisis type was not added."), problems)
+    with transaction.atomic():
+        crisis_type = CrisisType.objects.create(
+            code=code,
+            name=name.strip()[:80],
+            icon=icon,
+            gbvims=gbvims,
+            default_urgency=urgency,
+            **_level_of(at),
+        )
+        protocol_change(crisis_type=crisis_type, at=at, steps=steps, by=by, request=request)
+        audit_record(
+            actor=by, action="crisis_type.add", obj=crisis_type, team=_level_of(at)["team"], request=request
+        )
+    return crisis_type

@@ -35,6 +35,7 @@ class Action(StrEnum):
     PEOPLE_MANAGE = "people.manage"  # obj: a person: invite, disable, reset two-factor
     ROLE_GRANT = "people.role.grant"  # obj: a RoleSpec: give or take away this role
     AUDIT_VIEW = "audit.view"  # the audit trail and its verification
+    PROTOCOL_MANAGE = "crisis.protocol.manage"  # obj: a state or team: local crisis types and protocols
     AGGREGATES_VIEW = "reports.aggregates.view"  # obj: a team, organisation, district, state, or None
     OWN_ACCOUNT = "people.own_account"  # obj: a person: their own account and what it holds
     CRISIS_CREATE = "crisis.create"  # obj: the team that takes the crisis
@@ -153,6 +154,10 @@ def can(person: Any, action: Action, obj: Any = None) -> bool:
         return admin
     if action is Action.LOCALITIES_VIEW:
         return admin or (obj is not None and getattr(obj, "pk", None) in team_ids(person))
+    if action is Action.PROTOCOL_MANAGE:
+        from crisisline.network.models import Team
+
+        return admin or (isinstance(obj, Team) and obj.pk in led_team_ids(person))
     if action is Action.TOKEN_MANAGE:
         return admin or _own_token(person, obj)
     if action is Action.AGGREGATES_VIEW:

@@ -6,10 +6,15 @@ a change to the policy that is not also a change here fails this test."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
 from conftest import make_person
+from crisisline.crises.models import Assignment, BreakGlass
+from crisisline.crises.services import Intake, crisis_open
 from crisisline.people.models import Role
 from crisisline.people.policy import Action, RoleSpec, can
 from crisisline.people.services import token_create
@@ -67,6 +72,17 @@ EXPECTED: dict[Action, dict[str, str]] = {
         administrator="YYYYY",
     ),
     Action.OWN_ACCOUNT: row("-----", signed_in="Y----"),
+    Action.PROTOCOL_MANAGE: row("-----", team_lead="YY---", administrator="YYYYY"),
+    # Crises. "self": a crisis of the own team assigned to the person; "own": one of the own team that is not.
+    # Administrators and programme managers get nothing of a case by their role.
+    Action.CRISIS_CREATE: row("-----", crisis_team="YY---"),
+    Action.CRISIS_VIEW: row("-----", crisis_team="YY---", social_worker="Y----", lawyer="Y----"),
+    Action.CRISIS_WORK: row("-----", crisis_team="YY---", social_worker="Y----", lawyer="Y----"),
+    Action.IDENTITY_VIEW: row("-----", crisis_team="YY---", social_worker="Y----", lawyer="Y----"),
+    Action.CLIENT_RIGHTS: row("-----", team_lead="YY---", data_documenter="YY---"),
+    Action.BREAK_GLASS: row("-----", crisis_team="--YYY"),
+    # "self": a grant the person opened themselves, which someone else must review.
+    Action.BREAK_GLASS_REVIEW: row("-----", team_lead="-Y---", administrator="-YYYY"),
     Action.TOKEN_MANAGE: row("-----", signed_in="Y----", administrator="YYYYY"),
 }
 
@@ -101,12 +117,43 @@ def world(network):
     colleagues = {
         scope: make_person(f"member.{scope}", ("responder", team)) for scope, team in scope_team.items()
     }
-    return {"actors": actors, "teams": scope_team, "colleagues": colleagues}
+    crises = {
+        scope: crisis_open(
+            team=team, intake=Intake(crisis_type="other", phone=f"98450{i:05d}"), by=colleagues[scope]
+        ).crisis
+        for i, (scope, team) in enumerate(scope_team.items())
+    }
+    return {"actors": actors, "teams": scope_team, "colleagues": colleagues, "crises": crises}
+
+
+CRISIS_TARGETED = {Action.CRISIS_VIEW, Action.CRISIS_WORK, Action.IDENTITY_VIEW, Action.BREAK_GLASS}
 
 
 def target(world, action: Action, actor, scope: str):
     team = world["teams"]["own" if scope == "self" else scope]
     person = actor if scope == "self" else world["colleagues"][scope]
+    if action in CRISIS_TARGETED or action in (Action.CLIENT_RIGHTS, Action.BREAK_GLASS_REVIEW):
+        if scope == "self":
+            crisis = crisis_open(
+                team=team,
+                intake=Intake(crisis_type="other", phone="9900112233"),
+                by=world["colleagues"]["own"],
+            ).crisis
+            if actor.is_authenticated:
+                Assignment.objects.create(crisis=crisis, person=actor)
+        else:
+            crisis = world["crises"][scope]
+        if action is Action.CLIENT_RIGHTS:
+            return crisis.client
+        if action is Action.BREAK_GLASS_REVIEW:
+            opener = actor if scope == "self" and actor.is_authenticated else world["colleagues"][scope]
+            return BreakGlass(
+                crisis=crisis,
+                person=opener,
+                reason="needed at night",
+                expires_at=timezone.now() + timedelta(hours=1),
+            )
+        return crisis
     if action in (Action.PEOPLE_VIEW, Action.PEOPLE_MANAGE, Action.OWN_ACCOUNT):
         return person
     if action is Action.TOKEN_MANAGE:

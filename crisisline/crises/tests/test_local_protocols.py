@@ -86,3 +86,22 @@ def test_a_team_adds_its_own_crisis_type(network, team, lead, person):
     with pytest.raises(CrisisError) as taken:
         crisis_type_add(code="eviction_by_landlord", name="x", urgency="today", at=team, by=lead, steps=[])
     assert "code" in taken.value.fields
+
+
+def test_the_protocols_command_shows_changes_and_adds(team, capsys):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    call_command("protocols", "show", "--team", team.code)
+    assert "stay_on_call" in capsys.readouterr().out
+    call_command(
+        "protocols", "add-type", "--team", team.code, "--type", "water_cut", "--name", "Water cut off",
+        "--step", "first_contact:First contact:240", "--step", "documented:Documented::documentation.complete",
+    )  # fmt: skip
+    assert CrisisType.objects.get(code="water_cut").team == team
+    with pytest.raises(CommandError, match="cannot be left out"):
+        call_command(
+            "protocols", "set", "--team", team.code, "--type", "suicide_risk", "--step", "visit:Visit:60"
+        )
+    with pytest.raises(CommandError, match="CODE:LABEL:MINUTES"):
+        call_command("protocols", "set", "--team", team.code, "--type", "suicide_risk", "--step", "visit")

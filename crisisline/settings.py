@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "crisisline.audit",
     "crisisline.people",
     "crisisline.network",
+    "crisisline.crises",
     "crisisline.worker",
     "crisisline.web",
     "crisisline.api",
@@ -122,6 +123,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After auth and messages: it reads request.user and leaves a message when it ends a session.
+    "crisisline.people.middleware.SignedInSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "crisisline.api.middleware.ApiErrorShapeMiddleware",
 ]
@@ -183,7 +186,16 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-SESSION_COOKIE_AGE = 12 * 60 * 60
+# A session ends after this long without a request, and this long after sign-in whatever happens
+# (people/middleware.py). A shared phone left signed in must not stay signed in.
+SESSION_IDLE_MINUTES = env_int("CRISISLINE_IDLE_MINUTES", 30, minimum=1, maximum=24 * 60)
+SESSION_HOURS = env_int("CRISISLINE_SESSION_HOURS", 12, minimum=1, maximum=7 * 24)
+SESSION_COOKIE_AGE = SESSION_HOURS * 60 * 60
+# Guessing passwords (people/sign_in.py): an account refuses browsers it does not know for a cool-off after
+# this many failed attempts in a row; an address (an IPv6 /64) after this many failures in 10 minutes.
+SIGN_IN_LOCK_FAILURES = env_int("CRISISLINE_LOCK_FAILURES", 5, minimum=3, maximum=100)
+SIGN_IN_LOCK_MINUTES = env_int("CRISISLINE_LOCK_MINUTES", 15, minimum=1, maximum=24 * 60)
+SIGN_IN_ADDRESS_FAILURES = env_int("CRISISLINE_ADDRESS_FAILURES", 30, minimum=5, maximum=100_000)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -228,6 +240,12 @@ if PRODUCTION:
     SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
 # --- Crisisline's own settings ----------------------------------------------------------------------
+# The address people reach Crisisline at, for links made outside a request (invitations from the command
+# line, links in SMS). Without a trailing slash.
+BASE_URL = (
+    env_url("CRISISLINE_BASE_URL", None, schemes=("https", "http"))
+    or f"http://127.0.0.1:{env_int('PORT', 8000, minimum=1, maximum=65535)}"
+).rstrip("/")
 # Where the quick-exit control sends someone: a page that looks like nothing in particular.
 QUICK_EXIT_URL = env_url(
     "CRISISLINE_QUICK_EXIT_URL", "https://www.google.com/search?q=weather", schemes=("https", "http")

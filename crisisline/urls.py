@@ -1,5 +1,4 @@
-from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 from django.views.i18n import set_language
 
 from crisisline.api.urls import api
@@ -9,12 +8,14 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("states/<str:code>/", views.state_detail, name="state"),
     path("teams/<str:code>/", views.team_detail, name="team"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("crisisline.people.urls")),  # sign-in, sign-out, the second step
     path("exit", views.quick_exit, name="quick_exit"),
     path("language", set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
     path("api/v1/", api.urls),
+    path("", include("crisisline.people.urls_manage")),
+    path("", include("crisisline.crises.urls")),  # intake, the team board, the crisis pages
+    path("", include("crisisline.crises.urls_evidence")),  # adding evidence to a crisis, opening it
 ]
 
 handler403 = "crisisline.web.errors.forbidden"

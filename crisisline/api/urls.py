@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from crisisline.api.base import BearerToken, install_error_handlers
 from crisisline.network.api import router as network_router
+from crisisline.people.api import router as people_router
 
 api = NinjaAPI(
     title="Crisisline API",
@@ -20,3 +21,6 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/", network_router)
+api.add_router("/", people_router)
+api.add_router("/", "crisisline.crises.api.router")
+api.add_router("/", "crisisline.crises.api_evidence.router")

@@ -218,6 +218,7 @@ class TimelineEntry(models.Model):
         CONSENT = "consent", _("Consent recorded")
         CLOSED = "closed", _("Closed")
         REOPENED = "reopened", _("Reopened")
+        ATTACHMENT = "attachment", _("Evidence added")
 
     crisis = models.ForeignKey(Crisis, on_delete=models.CASCADE, related_name="timeline")
     kind = models.CharField(max_length=16, choices=Kind.choices)

@@ -7,6 +7,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Min
@@ -798,6 +799,9 @@ def client_erase(*, client: Client, by: Person, reason: str, request=None) -> Cl
         crises = Crisis.objects.filter(client=client)
         TimelineEntry.objects.filter(crisis__in=crises).update(text_sealed="")
         crises.update(data_key_wrapped="", place_sealed="", note_sealed="", outcome_sealed="")
+        from crisisline.crises.evidence import evidence_shred  # here: evidence.py imports this module
+
+        transaction.on_commit(partial(evidence_shred, list(crises.values_list("pk", flat=True))))
         audit_record(actor=by, action="client.erase", obj=client, request=request, reason=reason.strip())
     client.refresh_from_db()
     return client

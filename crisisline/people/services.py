@@ -8,7 +8,10 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from importlib import import_module
 
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,7 +22,7 @@ from crisisline.audit.services import audit_record
 from crisisline.lib.crypto import keyed_digest
 from crisisline.people.models import ApiToken, Invitation, Person, Role
 from crisisline.people.policy import Action, RoleSpec, forget_roles, require
-from crisisline.people.selectors import person_by_username
+from crisisline.people.selectors import person_by_username, person_own_data
 
 TOKEN_PREFIX = "cl"  # noqa: S105 - a marker that makes leaked tokens easy to find, not a secret
 # last_used_at is refreshed at most this often, so that reading the API does not write on every call.
@@ -41,7 +44,10 @@ def _digest(secret: str) -> str:
 
 
 def token_create(*, person: Person, name: str = "", by: Person | None = None, request=None) -> NewToken:
-    """A token looks like cl_<prefix>_<secret>; the prefix finds the row, the secret proves possession."""
+    """A token looks like cl_<prefix>_<secret>; the prefix finds the row, the secret proves possession.
+    `by` is None only for the command line (the operator of the server)."""
+    if by is not None:
+        require(by, Action.TOKEN_MANAGE, person)
     if not person.is_active:
         raise TokenError("This account is disabled; it cannot get an API token.")
     prefix = secrets.token_hex(5)
@@ -49,6 +55,9 @@ def token_create(*, person: Person, name: str = "", by: Person | None = None, re
     with transaction.atomic():
         token = ApiToken.objects.create(
             person=person, name=name[:64], prefix=prefix, secret_sha256=_digest(secret)
+        )
+        audit_record(
+            actor=by, action="token.create", obj=token, request=request, details={"owner": person.pk}
         )
     return NewToken(token=token, plaintext=f"{TOKEN_PREFIX}_{prefix}_{secret}")
 
@@ -73,6 +82,8 @@ def token_authenticate(plaintext: str, *, now: datetime | None = None) -> Person
 def token_revoke(
     *, token: ApiToken, now: datetime | None = None, by: Person | None = None, request=None
 ) -> None:
+    if by is not None:
+        require(by, Action.TOKEN_MANAGE, token)
     if token.revoked_at is None:
         with transaction.atomic():
             token.revoked_at = now or timezone.now()
@@ -144,6 +155,7 @@ def _check_role_spec(spec: RoleSpec) -> None:
 def role_grant(*, person: Person, spec: RoleSpec, by: Person | None, request=None) -> Role:
     """Give `person` a role. Granting a role they already hold changes nothing."""
     if by is not None:
+        require(by, Action.PEOPLE_MANAGE, person)  # a lead may not touch someone who serves elsewhere
         require(by, Action.ROLE_GRANT, spec)
     _check_role_spec(spec)
     place = {name: getattr(spec, name) for name in ("team", "organisation", "district", "state")}
@@ -173,8 +185,10 @@ def role_revoke(*, role: Role, by: Person | None, request=None) -> None:
         state=role.state,
     )
     if by is not None:
+        require(by, Action.PEOPLE_MANAGE, role.person)
         require(by, Action.ROLE_GRANT, spec)
     with transaction.atomic():
+        _keep_an_administrator(leaving=role.person, role=role)
         audit_record(
             actor=by,
             action="role.revoke",
@@ -187,13 +201,24 @@ def role_revoke(*, role: Role, by: Person | None, request=None) -> None:
     forget_roles(role.person)
 
 
+def _keep_an_administrator(*, leaving: Person, role: Role | None = None) -> None:
+    """Someone must always be able to manage people: the last active administrator stays one."""
+    if role is not None and role.kind != Role.Kind.ADMINISTRATOR:
+        return
+    admins = Role.objects.select_for_update().filter(kind=Role.Kind.ADMINISTRATOR, person__is_active=True)
+    if role is None and not admins.filter(person=leaving).exists():
+        return
+    if not admins.exclude(person=leaving).exists():
+        raise PeopleError(_("This is the last administrator: make someone else an administrator first."))
+
+
 def person_invite(
     *,
     username: str,
     display_name: str = "",
     language: str = "en",
     roles: list[RoleSpec],
-    by: Person,
+    by: Person | None,
     request=None,
 ) -> NewInvitation:
     """A new account with its roles and a one-time link to choose a password. Nothing is saved unless all
@@ -211,7 +236,8 @@ def person_invite(
     if not roles:
         raise PeopleError(_("The account was not created."), {"roles": _("Give at least one role.")})
     for spec in roles:
-        require(by, Action.ROLE_GRANT, spec)
+        if by is not None:  # None: the server's operator, at the command line
+            require(by, Action.ROLE_GRANT, spec)
         _check_role_spec(spec)
     with transaction.atomic():
         if Person.objects.filter(username=username).exists():
@@ -289,13 +315,37 @@ def person_set_active(*, person: Person, active: bool, by: Person, request=None)
     if person.pk == by.pk and not active:
         raise PeopleError(_("You cannot disable your own account."))
     with transaction.atomic():
+        if not active:
+            _keep_an_administrator(leaving=person)
         person.is_active = active
         person.save(update_fields=["is_active"])
         if not active:
             ApiToken.objects.filter(person=person, revoked_at__isnull=True).update(revoked_at=timezone.now())
+            _end_sessions(person)
         audit_record(
             actor=by, action="person.enable" if active else "person.disable", obj=person, request=request
         )
+
+
+def _end_sessions(person: Person) -> None:
+    """Delete the person's sessions, so that enabling the account again does not bring them back (while
+    disabled, the authentication backend already refuses them)."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    if not hasattr(store, "get_model_class"):
+        return  # sessions kept only in cookies: nothing on the server to delete
+    sessions = store.get_model_class().objects.filter(expire_date__gt=timezone.now())
+    for session in sessions.iterator():
+        if session.get_decoded().get(SESSION_KEY) == str(person.pk):
+            store(session_key=session.session_key).delete()
+
+
+def person_export_own_data(*, person: Person, by: Person, request=None) -> dict:
+    """What Crisisline holds about `person`, for them to download (DPDP Act: right to information).
+    The download itself is audited; the entry is in the file."""
+    require(by, Action.OWN_ACCOUNT, person)
+    with transaction.atomic():
+        audit_record(actor=by, action="person.export_own_data", obj=person, request=request)
+        return person_own_data(person=person)
 
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")

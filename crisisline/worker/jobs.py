@@ -15,7 +15,11 @@ HEARTBEATS_KEPT = timedelta(days=7)
 
 @periodic("housekeeping", every=timedelta(hours=1))
 def housekeeping(now: datetime) -> None:
-    """Remove expired sign-in sessions and the heartbeats of workers gone for a week."""
+    """Remove expired sign-in sessions, old failed sign-in attempts and trusted devices, and the heartbeats
+    of workers gone for a week."""
+    from crisisline.people.sign_in import attempts_forget
+
     Session.objects.filter(expire_date__lt=now).delete()
+    attempts_forget(now=now)
     gone = now - HEARTBEATS_KEPT
     Heartbeat.objects.filter(Q(stopped_at__lt=gone) | Q(beat_at__lt=gone)).delete()

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from openapi_spec_validator import validate
 
 OPENAPI_URL = "/api/v1/openapi.json"
 
-# Every operation in the document, with a concrete URL that answers 2xx on the `network` fixture.
-# A new endpoint must be added here (and so get a request) or test_every_operation_is_exercised fails.
-EXAMPLES: dict[tuple[str, str], str] = {
+# Every operation in the document, with a concrete URL that answers 2xx on the `network` fixture (as
+# `person`, with the `api` client's token), and a JSON body where the operation takes one. {own_prefix}
+# is the prefix of that token. A new endpoint must be added here (and so get a request) or
+# test_every_operation_is_exercised fails.
+EXAMPLES: dict[tuple[str, str], str | tuple[str, dict]] = {
     ("GET", "/api/v1/states"): "/api/v1/states?page=1&page_size=1",
     ("GET", "/api/v1/states/{code}"): "/api/v1/states/KA",
     ("GET", "/api/v1/districts"): "/api/v1/districts?state=KA",
@@ -19,8 +23,58 @@ EXAMPLES: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/teams"): "/api/v1/teams?state=KA&district=KA-MYS&organisation=KA-MYS-O1",
     ("GET", "/api/v1/teams/{code}"): "/api/v1/teams/KA-MYS-01",
     ("GET", "/api/v1/standards"): "/api/v1/standards",
+    ("GET", "/api/v1/me"): "/api/v1/me",
+    ("GET", "/api/v1/me/tokens"): "/api/v1/me/tokens?person=meena&page=1",
+    ("POST", "/api/v1/me/tokens"): ("/api/v1/me/tokens", {"name": "laptop"}),
+    ("DELETE", "/api/v1/me/tokens/{prefix}"): "/api/v1/me/tokens/{own_prefix}",
+    ("GET", "/api/v1/people"): "/api/v1/people?team=KA-MYS-01&role=call_receiver&active=true",
+    ("GET", "/api/v1/people/{username}"): "/api/v1/people/meena",
+    ("POST", "/api/v1/crises"): ("/api/v1/crises", {"team": "KA-MYS-01", "crisis_type": "other"}),
+    ("GET", "/api/v1/crises"): "/api/v1/crises?team=KA-MYS-01&status=new,closed&overdue=false",
+    ("GET", "/api/v1/crises/{reference}"): "/api/v1/crises/C-OPEN",
+    ("PATCH", "/api/v1/crises/{reference}"): ("/api/v1/crises/C-OPEN", {"status": "acknowledged"}),
+    ("GET", "/api/v1/crises/{reference}/identity"): "/api/v1/crises/C-OPEN/identity?reason=calling+her",
+    ("POST", "/api/v1/crises/{reference}/timeline"): (
+        "/api/v1/crises/C-OPEN/timeline",
+        {"kind": "call", "text": "called her back"},
+    ),
+    ("POST", "/api/v1/crises/{reference}/steps/{code}/complete"): (
+        "/api/v1/crises/C-OPEN/steps/first_contact/complete",
+        {},
+    ),
+    ("POST", "/api/v1/crises/{reference}/steps/{code}/not-applicable"): (
+        "/api/v1/crises/C-OPEN/steps/emergency_contraception/not-applicable",
+        {"reason": "she had it at the hospital"},
+    ),
+    ("POST", "/api/v1/crises/{reference}/close"): (
+        "/api/v1/crises/C-OPEN/close",
+        {"outcome": "safe at home", "redressed": True},
+    ),
+    ("POST", "/api/v1/crises/{reference}/reopen"): ("/api/v1/crises/C-SHUT/reopen", {"reason": "again"}),
+    ("POST", "/api/v1/crises/{reference}/assign"): ("/api/v1/crises/C-OPEN/assign", {"username": "meena"}),
+    ("POST", "/api/v1/crises/{reference}/consents"): (
+        "/api/v1/crises/C-OPEN/consents",
+        {"purpose": "refer", "given": True},
+    ),
 }
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+
+@pytest.fixture(autouse=True)
+def example_crises(person):
+    """The crises the examples name, with references no real crisis can have (outside the alphabet):
+    C-OPEN, new, with a client's phone; C-SHUT, closed."""
+    from crisisline.crises.models import Crisis
+    from crisisline.crises.services import Intake, crisis_close, crisis_open
+
+    team = person.roles.get().team
+    for reference, intake in (
+        ("C-OPEN", Intake(crisis_type="sexual_violence", phone="9845012345")),
+        ("C-SHUT", Intake(crisis_type="other")),
+    ):
+        crisis = crisis_open(team=team, intake=intake, by=person).crisis
+        Crisis.objects.filter(pk=crisis.pk).update(reference=reference)
+    crisis_close(crisis=Crisis.objects.get(reference="C-SHUT"), by=person, outcome="safe", redressed=True)
 
 
 @pytest.fixture
@@ -68,17 +122,26 @@ def test_every_operation_is_exercised(document):
     assert set(EXAMPLES) == set(operations(document))
 
 
-@pytest.mark.parametrize(("operation", "url"), EXAMPLES.items(), ids=[" ".join(k) for k in EXAMPLES])
-def test_example_request_succeeds(api, network, operation, url):
+def request_of(example: str | tuple[str, dict], token: str) -> tuple[str, dict]:
+    """The URL and the keyword arguments of `client.generic` for an example."""
+    url, body = example if isinstance(example, tuple) else (example, None)
+    url = url.replace("{own_prefix}", token.split("_")[1])
+    return url, ({} if body is None else {"data": json.dumps(body), "content_type": "application/json"})
+
+
+@pytest.mark.parametrize(("operation", "example"), EXAMPLES.items(), ids=[" ".join(k) for k in EXAMPLES])
+def test_example_request_succeeds(api, api_token, network, operation, example):
     method, template = operation
+    url, body = request_of(example, api_token)
     assert url.split("?")[0].count("/") == template.count("/")
-    response = api.generic(method, url)
+    response = api.generic(method, url, **body)
     assert 200 <= response.status_code < 300, response.content
     assert response.json()
 
 
-@pytest.mark.parametrize(("operation", "url"), EXAMPLES.items(), ids=[" ".join(k) for k in EXAMPLES])
-def test_example_request_needs_a_token(client, network, operation, url):
-    response = client.generic(operation[0], url)
+@pytest.mark.parametrize(("operation", "example"), EXAMPLES.items(), ids=[" ".join(k) for k in EXAMPLES])
+def test_example_request_needs_a_token(client, api_token, network, operation, example):
+    url, body = request_of(example, api_token)
+    response = client.generic(operation[0], url, **body)
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "unauthorized"

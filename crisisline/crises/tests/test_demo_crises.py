@@ -57,5 +57,7 @@ def test_the_shapes_are_believable(demo_network):
     late = crises.filter(opened_at__gte=NOW - timedelta(days=120))
     assert median_first_contact(late) < median_first_contact(early)
     # Repeat callers: some clients have more than one crisis; every phone sealed.
-    assert Client.objects.filter(crises__isnull=False).distinct().count() < crises.exclude(client=None).count()
+    assert (
+        Client.objects.filter(crises__isnull=False).distinct().count() < crises.exclude(client=None).count()
+    )
     assert not Client.objects.filter(phone_sealed__contains="+44").exists()

@@ -14,10 +14,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from crisisline.audit.models import AuditEntry, AuditHead
+from crisisline.audit.triggers import GENESIS
 from crisisline.lib.http import client_address
 from crisisline.lib.logs import scrub
 
-GENESIS = "0" * 64
+__all__ = ["GENESIS", "audit_record", "entry_hash"]
 
 
 def entry_hash(*, seq: int, at: datetime, actor_id, actor: str, action: str, object_type: str, object_id: str,

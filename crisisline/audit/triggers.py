@@ -52,10 +52,15 @@ def remove_triggers(connection) -> None:
 
 
 def ensure_audit_ready(using: str = "default") -> None:
-    """The head row and the triggers, after migrate and after a test database is flushed."""
+    """The head row and the triggers, after migrate and after a test database is flushed; nothing when the
+    audit tables are not there (migrated back to zero)."""
     from django.db import connections
 
-    from crisisline.audit.models import AuditHead
+    from crisisline.audit.models import AuditEntry, AuditHead
 
+    connection = connections[using]
+    tables = set(connection.introspection.table_names())
+    if not {AuditHead._meta.db_table, AuditEntry._meta.db_table} <= tables:
+        return
     AuditHead.objects.using(using).get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS, "at": None})
-    install_triggers(connections[using])
+    install_triggers(connection)

@@ -348,4 +348,5 @@ def person_export_own_data(*, person: Person, by: Person, request=None) -> dict:
         return person_own_data(person=person)
 
 
-USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
+# At least one letter: digits alone could be a phone number, and usernames go into the audit trail.
+USERNAME = re.compile(r"^(?=[a-z0-9._-]*[a-z])[a-z0-9][a-z0-9._-]{2,31}$")

@@ -365,27 +365,26 @@ def crisis_create(
 )
 def crisis_list(request, paging: Query[PageQuery], filters: Query[CrisisFilters]):
     crises = _visible(request).select_related("team", "crisis_type", "client").order_by("-opened_at", "-pk")
-    team, crisis_type, overdue = filters.team, filters.crisis_type, filters.overdue
-    if team is not None:
-        if not scope(request.auth, Action.NETWORK_VIEW, Team.objects.filter(code=team)).exists():
-            raise Http404(_("No %(what)s with code %(code)s.") % {"what": _("team"), "code": team})
-        crises = crises.filter(team__code=team)
+    if filters.team is not None:
+        if not scope(request.auth, Action.NETWORK_VIEW, Team.objects.filter(code=filters.team)).exists():
+            raise Http404(_("No %(what)s with code %(code)s.") % {"what": _("team"), "code": filters.team})
+        crises = crises.filter(team__code=filters.team)
     if filters.status:
         wanted = {part.strip() for value in filters.status for part in value.split(",") if part.strip()}
         unknown = wanted - set(Crisis.Status.values)
         if unknown:
             raise ApiError(422, "invalid", _("Some fields are not valid."), {"status": _("Unknown status.")})
         crises = crises.filter(status__in=wanted)
-    if crisis_type is not None:
-        if not CrisisType.objects.filter(code=crisis_type).exists():
+    if filters.crisis_type is not None:
+        if not CrisisType.objects.filter(code=filters.crisis_type).exists():
             raise ApiError(
                 422, "invalid", _("Some fields are not valid."), {"crisis_type": _("Unknown crisis type.")}
             )
-        crises = crises.filter(crisis_type__code=crisis_type)
+        crises = crises.filter(crisis_type__code=filters.crisis_type)
     now = timezone.now()
-    if overdue is True:
+    if filters.overdue is True:
         crises = crises.filter(next_due_at__lt=now)  # next_due_at: the earliest open step's due time
-    elif overdue is False:
+    elif filters.overdue is False:
         crises = crises.exclude(next_due_at__lt=now)
     if filters.opened_after is not None:
         crises = crises.filter(opened_at__gte=_aware(filters.opened_after))

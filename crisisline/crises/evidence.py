@@ -1,8 +1,8 @@
 """Evidence: photos, medical papers and voice notes added to a crisis.
 
 - What a file is comes from its first bytes, never from the type it declares or its name: both are the
-  sender's word. A declared type (or, lacking one, a name's extension) that disagrees with the bytes is
-  refused as disguised.
+  sender's word. A declared type (or, lacking one, a name's extension) of another kind than the bytes (a
+  "photo" that is a program, a "PDF" that is a picture) is refused as disguised.
 - The original is kept byte for byte, its SHA-256 taken before anything else touches it, and written to
   DATA_DIR/evidence/<first two characters of the token>/<token>, encrypted with the crisis's data key. A
   picture also gets a copy for the screen, <token>.display: its pixels re-encoded, turned upright, and
@@ -236,7 +236,9 @@ def _checked(received: _Received) -> Format:
     if found is None:
         raise _unsupported()
     claimed = _claimed(received.declared, received.name)
-    if claimed is not None and found not in claimed:
+    # A picture sent under another picture's name (a PNG screenshot forwarded as .jpg) is what phones do, and
+    # harmless; a file that claims to be another kind of thing altogether is disguised.
+    if claimed is not None and found.kind not in {format.kind for format in claimed}:
         raise EvidenceError(
             _("This file is %(found)s but says it is something else: it may be disguised. Nothing was saved.")
             % {"found": found.label},
@@ -308,7 +310,8 @@ def file_path(token: str, *, display: bool = False) -> Path:
 
 
 def _write(path: Path, blob: bytes) -> None:
-    """Whole or not at all: written beside its place, flushed to disk, then renamed into it."""
+    """Whole or not at all: written beside its place and flushed to disk, then linked into it in one step
+    (a link, not a rename: it refuses to replace a file that is already there, however unlikely)."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
     try:
@@ -316,10 +319,9 @@ def _write(path: Path, blob: bytes) -> None:
             file.write(blob)
             file.flush()
             os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
+        os.link(temporary, path)
+    finally:
         Path(temporary).unlink(missing_ok=True)
-        raise
     directory = os.open(path.parent, os.O_RDONLY)
     try:
         os.fsync(directory)  # the rename itself survives a power cut
@@ -346,7 +348,9 @@ def attachment_add(
 ) -> Attachment:
     """Add a file to a crisis: `upload` is an uploaded file, or its bytes with the `name` and the
     `content_type` the sender gave. Checked whole before anything is written; refused with EvidenceError
-    (413, 415) or CrisisError. The name is used for that check only, never kept: it may hold a name."""
+    (413, 415) or CrisisError. The name is used for that check only, never kept: it may hold a name.
+    The files are written first and removed if the transaction fails: call it outside a larger transaction,
+    whose later rollback would leave them behind."""
     _work(by, crisis)
     description = description.strip()
     if len(description) > DESCRIPTION_MAX:
@@ -368,6 +372,10 @@ def attachment_add(
                 _write(path, seal_bytes_with(key, content, purpose=PURPOSE))
                 written.append(path)
         with transaction.atomic():
+            # An erasure committed since `crisis` was read would have destroyed the key of these files.
+            current = Crisis.objects.select_for_update().filter(pk=crisis.pk).exclude(data_key_wrapped="")
+            if not current.exists():
+                raise CrisisError(_("This crisis's client was erased; it can no longer change."), status=409)
             attachment = Attachment.objects.create(
                 crisis=crisis,
                 token=token,

@@ -801,7 +801,7 @@ def client_erase(*, client: Client, by: Person, reason: str, request=None) -> Cl
         crises.update(data_key_wrapped="", place_sealed="", note_sealed="", outcome_sealed="")
         from crisisline.crises.evidence import evidence_shred  # here: evidence.py imports this module
 
-        transaction.on_commit(partial(evidence_shred, list(crises.values_list("pk", flat=True))))
+        transaction.on_commit(partial(evidence_shred, list(crises.values_list("pk", flat=True))), robust=True)
         audit_record(actor=by, action="client.erase", obj=client, request=request, reason=reason.strip())
     client.refresh_from_db()
     return client

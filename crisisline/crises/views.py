@@ -69,7 +69,10 @@ from crisisline.network.models import Team
 from crisisline.people.policy import Action, can
 
 S = Crisis.Status
-REVEAL = "crises.reveal_identity"  # the session names the crisis whose identity the next render shows
+# "Show identity" leaves the crisis's reference and the time in the session; the next render of that crisis
+# page shows the identity and forgets the request. A request not used within a minute shows nothing later.
+REVEAL = "crises.reveal_identity"
+REVEAL_SECONDS = 60
 BOARD_REFRESH_SECONDS = 30
 STATUS_ACTIONS = {  # the buttons that move a crisis along; closing and reopening have their own forms
     S.ACKNOWLEDGED: gettext_lazy("Acknowledge"),
@@ -245,11 +248,15 @@ def board_page(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def break_glass_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
+    """The lead reads why someone broke glass (free text: kept off the board, which others may glance at)
+    and marks it reviewed."""
     grant = break_glass_by_id(pk=pk)
     if grant is None or not can(request.user, Action.BREAK_GLASS_REVIEW, grant):
         raise Http404
+    if request.method == "GET":
+        return _render(request, "crises/break_glass_review.html", {"grant": grant}, team=grant.crisis.team)
     try:
         break_glass_review(grant=grant, by=request.user, note=request.POST.get("note", ""), request=request)
     except CrisisError as error:
@@ -272,7 +279,7 @@ def crisis_page(request: HttpRequest, reference: str) -> HttpResponse:
         if can(request.user, Action.BREAK_GLASS, crisis):
             return _break_glass_offer(request, crisis)
         raise Http404
-    identity, revealed = None, request.session.pop(REVEAL, None) == crisis.reference
+    identity, revealed = None, _reveal_asked(request, crisis)
     if revealed:
         try:
             identity = crisis_identity(
@@ -391,11 +398,18 @@ def _status_label(value) -> str:
     return S(value).label if value in S.values else str(value or "")
 
 
+def _reveal_asked(request: HttpRequest, crisis: Crisis) -> bool:
+    asked = request.session.pop(REVEAL, None)
+    if not isinstance(asked, dict) or asked.get("crisis") != crisis.reference:
+        return False
+    return 0 <= timezone.now().timestamp() - asked.get("at", 0) <= REVEAL_SECONDS
+
+
 @login_required
 @require_POST
 def identity_show(request: HttpRequest, reference: str) -> HttpResponse:
     crisis = _crisis_or_404(request, reference, Action.IDENTITY_VIEW)
-    request.session[REVEAL] = crisis.reference
+    request.session[REVEAL] = {"crisis": crisis.reference, "at": int(timezone.now().timestamp())}
     return HttpResponseRedirect(_crisis_url(crisis, "identity"))
 
 

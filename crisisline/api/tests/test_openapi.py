@@ -5,14 +5,18 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from openapi_spec_validator import validate
 
 OPENAPI_URL = "/api/v1/openapi.json"
 
 # Every operation in the document, with a concrete URL that answers 2xx on the `network` fixture (as
-# `person`, with the `api` client's token), and a JSON body where the operation takes one. {own_prefix}
-# is the prefix of that token. A new endpoint must be added here (and so get a request) or
+# `person`, with the `api` client's token), and a JSON body where the operation takes one (multipart when a
+# value is a file: (name, bytes, declared type)). {own_prefix} is the prefix of that token, {attachment}
+# the token of the evidence on C-OPEN. A new endpoint must be added here (and so get a request) or
 # test_every_operation_is_exercised fails.
+EXAMPLE_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 EXAMPLES: dict[tuple[str, str], str | tuple[str, dict]] = {
     ("GET", "/api/v1/states"): "/api/v1/states?page=1&page_size=1",
     ("GET", "/api/v1/states/{code}"): "/api/v1/states/KA",
@@ -56,6 +60,12 @@ EXAMPLES: dict[tuple[str, str], str | tuple[str, dict]] = {
         "/api/v1/crises/C-OPEN/consents",
         {"purpose": "refer", "given": True},
     ),
+    ("POST", "/api/v1/crises/{reference}/attachments"): (
+        "/api/v1/crises/C-OPEN/attachments",
+        {"file": ("report.pdf", EXAMPLE_PDF, "application/pdf"), "description": "discharge summary"},
+    ),
+    ("GET", "/api/v1/crises/{reference}/attachments"): "/api/v1/crises/C-OPEN/attachments?page=1",
+    ("GET", "/api/v1/attachments/{token}"): "/api/v1/attachments/{attachment}?original=true",
 }
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
@@ -75,6 +85,17 @@ def example_crises(person):
         crisis = crisis_open(team=team, intake=intake, by=person).crisis
         Crisis.objects.filter(pk=crisis.pk).update(reference=reference)
     crisis_close(crisis=Crisis.objects.get(reference="C-SHUT"), by=person, outcome="safe", redressed=True)
+
+
+@pytest.fixture(autouse=True)
+def example_attachment(example_crises, person, settings, tmp_path):
+    """A PDF on C-OPEN, its files in this test's own data directory."""
+    from crisisline.crises.evidence import attachment_add
+    from crisisline.crises.models import Crisis
+
+    settings.DATA_DIR = tmp_path
+    crisis = Crisis.objects.get(reference="C-OPEN")
+    attachment_add(crisis=crisis, upload=EXAMPLE_PDF, content_type="application/pdf", by=person)
 
 
 @pytest.fixture
@@ -124,9 +145,18 @@ def test_every_operation_is_exercised(document):
 
 def request_of(example: str | tuple[str, dict], token: str) -> tuple[str, dict]:
     """The URL and the keyword arguments of `client.generic` for an example."""
+    from crisisline.crises.models import Attachment
+
     url, body = example if isinstance(example, tuple) else (example, None)
     url = url.replace("{own_prefix}", token.split("_")[1])
-    return url, ({} if body is None else {"data": json.dumps(body), "content_type": "application/json"})
+    if "{attachment}" in url:
+        url = url.replace("{attachment}", Attachment.objects.order_by("pk").first().token)
+    if body is None:
+        return url, {}
+    if any(isinstance(value, tuple) for value in body.values()):
+        fields = {k: SimpleUploadedFile(*v) if isinstance(v, tuple) else v for k, v in body.items()}
+        return url, {"data": encode_multipart(BOUNDARY, fields), "content_type": MULTIPART_CONTENT}
+    return url, {"data": json.dumps(body), "content_type": "application/json"}
 
 
 @pytest.mark.parametrize(("operation", "example"), EXAMPLES.items(), ids=[" ".join(k) for k in EXAMPLES])
@@ -136,7 +166,10 @@ def test_example_request_succeeds(api, api_token, network, operation, example):
     assert url.split("?")[0].count("/") == template.count("/")
     response = api.generic(method, url, **body)
     assert 200 <= response.status_code < 300, response.content
-    assert response.json()
+    if response["Content-Type"].startswith("application/json"):
+        assert response.json()
+    else:  # a file
+        assert response.content
 
 
 @pytest.mark.parametrize(("operation", "example"), EXAMPLES.items(), ids=[" ".join(k) for k in EXAMPLES])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import struct
+from functools import cache
 
 from PIL import ExifTags, Image
 
@@ -11,6 +12,7 @@ GPS_MARKER = b"WGS-84"  # the GPS map datum written into the sample photo's EXIF
 RED, BLUE = (255, 0, 0), (0, 0, 255)
 
 
+@cache  # the ICC profile holds the time it was made: the same photo each time
 def jpeg_with_gps(*, width: int = 40, height: int = 20, orientation: int = 6) -> bytes:
     """A photo as a phone takes it: left half red, right half blue, stored on its side with an EXIF
     orientation (6: turn it a quarter clockwise to see it upright), the camera's make, a GPS position in

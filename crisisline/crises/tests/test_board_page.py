@@ -167,8 +167,12 @@ def test_the_lead_reviews_break_glass_on_the_teams_crises(client, lead, grant):
     sign_in(client, lead)
     html = client.get(BOARD).content.decode()
 
-    assert "Break-glass to review" in html and "she called our helpline from the station" in html
-    assert "shanthi" in html and f'action="/break-glass/{grant.pk}/review"' in html
+    assert "Break-glass to review" in html and "shanthi" in html
+    assert f'href="/break-glass/{grant.pk}/review"' in html
+    assert "she called our helpline" not in html, "free text stays off the board"
+    review = client.get(f"/break-glass/{grant.pk}/review").content.decode()
+    assert "she called our helpline from the station" in review and grant.crisis.reference in review
+
     response = client.post(f"/break-glass/{grant.pk}/review", {"note": "checked with her, fine"})
     assert response.status_code == 302 and response.headers["Location"] == BOARD
     grant.refresh_from_db()
@@ -180,6 +184,7 @@ def test_the_lead_reviews_break_glass_on_the_teams_crises(client, lead, grant):
 
 def test_a_call_receiver_neither_sees_nor_reviews_break_glass(signed_in, grant):
     assert "Break-glass to review" not in signed_in.get(BOARD).content.decode()
+    assert signed_in.get(f"/break-glass/{grant.pk}/review").status_code == 404
     assert signed_in.post(f"/break-glass/{grant.pk}/review").status_code == 404
     assert BreakGlass.objects.get().reviewed_at is None
 
@@ -204,3 +209,20 @@ def test_someone_in_two_teams_chooses_the_board(client, network):
     assert client.get("/").content.decode().count("My team's board") == 1
     html = client.get("/board").content.decode()
     assert BOARD in html and "/teams/KA-MYS-02/board" in html
+
+
+def test_the_board_reads_the_same_few_queries_however_many_crises(signed_in, person, team, responder, clock):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert signed_in.get(BOARD, {"fragment": "1"}).status_code == 200
+        return len(captured)
+
+    crisis_assign(crisis=_open(team, person, "arrest"), person=responder, by=person)
+    queries()  # the first request after signing in also writes the session
+    few = queries()
+    for crisis_type in ("arrest", "other", "sexual_violence", "suicide_risk", "physical_violence"):
+        crisis_assign(crisis=_open(team, person, crisis_type), person=responder, by=person)
+    assert queries() == few

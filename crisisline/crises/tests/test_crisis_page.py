@@ -346,3 +346,34 @@ def neighbour_client(network):
     from django.test import Client
 
     return sign_in(Client(), make_person("kavya2", ("call_receiver", network["teams"]["mysuru2"])))
+
+
+def test_a_reveal_not_used_at_once_shows_nothing_later(signed_in, named, monkeypatch):
+    signed_in.post(_url(named, "identity"))
+    later = timezone.now() + timedelta(minutes=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+
+    assert "Lakshmi" not in signed_in.get(_url(named)).content.decode()
+    assert not _identity_reads().exists()
+
+
+def test_the_page_reads_the_same_few_queries_however_long_the_timeline(signed_in, crisis, responder, lead):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert signed_in.get(_url(crisis)).status_code == 200
+        return len(captured)
+
+    signed_in.post(_url(crisis, "assign"), {"person": str(responder.pk)})
+    signed_in.post(_url(crisis, "timeline"), {"kind": "call", "text": "x"})
+    queries()  # the first page after signing in also writes the session, and shows the messages once
+    before = queries()
+    signed_in.post(_url(crisis, "assign"), {"person": str(lead.pk)})
+    for kind in ("visit", "note", "hospital", "counselling"):
+        signed_in.post(_url(crisis, "timeline"), {"kind": kind, "text": "x"})
+    signed_in.post(_url(crisis, "consent"), {"purpose": "count", "given": "1"})
+    signed_in.post(_url(crisis, f"steps/{crisis.steps.first().pk}/done"), {"note": "x"})
+    queries()
+    assert queries() == before

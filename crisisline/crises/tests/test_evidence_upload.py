@@ -8,6 +8,7 @@ import stat
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
@@ -19,6 +20,7 @@ from crisisline.crises.models import Attachment, TimelineEntry
 from crisisline.crises.services import CrisisError
 from crisisline.crises.tests import evidence_samples as samples
 from crisisline.lib.crypto import open_bytes_with, unwrap
+from crisisline.people.services import token_create
 
 MB = 1024 * 1024
 
@@ -35,8 +37,9 @@ def crisis(open_crisis):
 
 
 def add(crisis, by, data, *, name="file", content_type="", description=""):
-    return attachment_add(crisis=crisis, upload=data, name=name, content_type=content_type,
-                          description=description, by=by)  # fmt: skip
+    return attachment_add(
+        crisis=crisis, upload=data, name=name, content_type=content_type, description=description, by=by
+    )
 
 
 def files_in(directory):
@@ -124,12 +127,22 @@ def test_documents_and_voice_notes_are_taken_without_a_screen_copy(
 
 def test_adding_writes_the_timeline_and_the_audit_trail_without_the_file_name(crisis, person):
     photo = samples.jpeg_with_gps()
-    attachment = add(crisis, person, photo, name="Lakshmi-injury.jpg", content_type="image/jpeg",
-                     description="bruises on her arm")  # fmt: skip
+    attachment = add(
+        crisis,
+        person,
+        photo,
+        name="Lakshmi-injury.jpg",
+        content_type="image/jpeg",
+        description="bruises on her arm",
+    )
     entry = crisis.timeline.get(kind=TimelineEntry.Kind.ATTACHMENT)
     assert entry.by == person
-    assert entry.data == {"attachment": attachment.pk, "kind": "photo", "size": len(photo),
-                          "sha256": attachment.sha256}  # fmt: skip
+    assert entry.data == {
+        "attachment": attachment.pk,
+        "kind": "photo",
+        "size": len(photo),
+        "sha256": attachment.sha256,
+    }
     audit = AuditEntry.objects.get(action="attachment.add")
     sha256 = attachment.sha256
     assert audit.details == {
@@ -239,8 +252,9 @@ def test_someone_outside_the_team_cannot_add(crisis, network, evidence_dir):
 def test_a_phone_uploads_a_photo_through_the_crisis_page(client, crisis, person):
     sign_in(client, person)
     photo = SimpleUploadedFile("IMG_2041.jpg", samples.jpeg_with_gps(), content_type="image/jpeg")
-    response = client.post(reverse("evidence_upload", args=[crisis.reference]),
-                           {"file": photo, "description": "her arm"})  # fmt: skip
+    response = client.post(
+        reverse("evidence_upload", args=[crisis.reference]), {"file": photo, "description": "her arm"}
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("crisis", args=[crisis.reference]) + "#evidence"
     attachment = Attachment.objects.get()
@@ -266,17 +280,27 @@ def test_a_large_upload_never_lands_in_a_plain_temporary_file(client, crisis, pe
         raise AssertionError("the upload was written to a temporary file")
 
     monkeypatch.setattr("django.core.files.uploadhandler.TemporaryUploadedFile", no_temporary_file)
+    voice = samples.amr() + bytes(4 * MB)
     sign_in(client, person)
-    voice = SimpleUploadedFile("Voice 002.amr", samples.amr() + bytes(4 * MB), content_type="audio/amr")
-    response = client.post(reverse("evidence_upload", args=[crisis.reference]), {"file": voice})
+    response = client.post(
+        reverse("evidence_upload", args=[crisis.reference]),
+        {"file": SimpleUploadedFile("Voice 002.amr", voice, content_type="audio/amr")},
+    )
     assert response.status_code == 302
-    assert Attachment.objects.get().size == len(samples.amr()) + 4 * MB
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {token_create(person=person, name='tests').plaintext}")
+    response = api.post(
+        f"/api/v1/crises/{crisis.reference}/attachments",
+        {"file": SimpleUploadedFile("Voice 003.amr", voice, content_type="audio/amr")},
+    )
+    assert response.status_code == 201
+    assert [a.size for a in Attachment.objects.order_by("pk")] == [len(voice), len(voice)]
 
 
 def test_the_api_adds_a_voice_note(api, crisis):
     voice = SimpleUploadedFile("note.ogg", samples.ogg_opus(), content_type="audio/ogg")
-    response = api.post(f"/api/v1/crises/{crisis.reference}/attachments",
-                        {"file": voice, "description": "what she said"})  # fmt: skip
+    response = api.post(
+        f"/api/v1/crises/{crisis.reference}/attachments", {"file": voice, "description": "what she said"}
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     attachment = Attachment.objects.get()
@@ -318,3 +342,9 @@ def test_the_api_needs_a_file(api, crisis):
     response = api.post(f"/api/v1/crises/{crisis.reference}/attachments", {"description": "nothing"})
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid"
+
+
+def test_a_picture_under_another_pictures_name_is_taken_as_what_it_is(crisis, person):
+    """A PNG screenshot forwarded as "photo.jpg" (phones do this) is not disguised: both are pictures."""
+    attachment = add(crisis, person, samples.png(), name="photo.jpg", content_type="image/jpeg")
+    assert attachment.content_type == "image/png" and attachment.kind == "photo"

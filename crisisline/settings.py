@@ -246,6 +246,8 @@ BASE_URL = (
     env_url("CRISISLINE_BASE_URL", None, schemes=("https", "http"))
     or f"http://127.0.0.1:{env_int('PORT', 8000, minimum=1, maximum=65535)}"
 ).rstrip("/")
+# The name authenticator apps show beside the code: neutral, since others may look at the phone.
+TOTP_ISSUER = env_str("CRISISLINE_TOTP_ISSUER", "Sign-in code")
 # Where the quick-exit control sends someone: a page that looks like nothing in particular.
 QUICK_EXIT_URL = env_url(
     "CRISISLINE_QUICK_EXIT_URL", "https://www.google.com/search?q=weather", schemes=("https", "http")

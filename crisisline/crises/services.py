@@ -397,6 +397,8 @@ def timeline_add(
     moment = at or timezone.now()
     if moment > timezone.now() + timedelta(minutes=5):
         problems["at"] = _("This time is in the future.")
+    elif moment < crisis.opened_at - timedelta(days=1):
+        problems["at"] = _("This time is before the crisis was logged.")
     if problems:
         raise CrisisError(_("Nothing was added."), problems)
     with transaction.atomic():
@@ -456,6 +458,8 @@ def crisis_set_status(*, crisis: Crisis, status: str, by: Person, request=None) 
         raise CrisisError(_("Closing needs the outcome: use Close."), {"status": _("Use Close.")})
     if status not in S.values:
         raise CrisisError(_("Unknown status."), {"status": _("Unknown status.")})
+    if crisis.status in (S.RESOLVED, S.CLOSED):
+        raise CrisisError(_("A resolved or closed crisis is reopened with a reason: use Reopen."), status=409)
     with transaction.atomic():
         locked = Crisis.objects.select_for_update().get(pk=crisis.pk)
         _set_status(locked, status, by=by, at=timezone.now())
@@ -579,7 +583,7 @@ def crisis_assign(*, crisis: Crisis, person: Person, by: Person, request=None) -
     _work(by, crisis)
     from crisisline.people.policy import team_ids
 
-    if crisis.team_id not in team_ids(person):
+    if not person.is_active or crisis.team_id not in team_ids(person):
         raise CrisisError(
             _("This person is not in the crisis's team."), {"person": _("Choose someone in the team.")}
         )
@@ -812,7 +816,9 @@ def break_glass_open(*, crisis: Crisis, by: Person, reason: str, hours: int = 4,
     require(by, Action.BREAK_GLASS, crisis)
     if len(reason.strip()) < 10:
         raise CrisisError(_("Say why you need this crisis now."), {"reason": _("A few words at least.")})
-    duration = min(timedelta(hours=hours), BREAK_GLASS_LONGEST)
+    if not 1 <= hours <= BREAK_GLASS_LONGEST.total_seconds() // 3600:
+        raise CrisisError(_("Choose from 1 to 12 hours."), {"hours": _("From 1 to 12 hours.")})
+    duration = timedelta(hours=hours)
     with transaction.atomic():
         grant = BreakGlass.objects.create(
             crisis=crisis, person=by, reason=reason.strip(), expires_at=timezone.now() + duration

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from crisisline.crises import facts as fact_fields
 from crisisline.crises import forms
 from crisisline.crises.catalogue import Urgency
+from crisisline.crises.evidence import crisis_evidence
 from crisisline.crises.models import BreakGlass, Consent, Crisis, CrisisStep, TimelineEntry
 from crisisline.crises.selectors import (
     active_break_glass,
@@ -328,6 +329,7 @@ def _crisis_page(
         "identity": identity,
         "revealed": revealed,
         "break_glass": active_break_glass(person=request.user, crisis=crisis),
+        "evidence": crisis_evidence(crisis=crisis),
         "may_see_board": may_see_board(request.user, team),
         "failed": failed,
         "failed_step": failed_step,

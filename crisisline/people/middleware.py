@@ -13,9 +13,11 @@ django.utils.timezone.now."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from functools import cache
+from importlib import import_module
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -36,6 +38,7 @@ SECOND_FACTOR_VERIFIED = "second_factor_verified"  # True once the second step i
 SECOND_FACTOR_SINCE = "second_factor_since"  # which set-up it was passed with
 # Last activity is written at most this often, so that reading pages does not write the session each time.
 _SEEN_RESOLUTION_SECONDS = 60
+_DJANGO_SESSION_KEY = re.compile(r"[a-z0-9]{32}")  # as SessionBase._get_new_session_key makes them
 
 
 def session_clock_start(request: HttpRequest, *, now: datetime | None = None) -> None:
@@ -80,6 +83,7 @@ class SignedInSessionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        _drop_made_up_session_key(request)
         if _untouched(request.path):
             return self.get_response(request)
         if not request.user.is_authenticated:
@@ -111,7 +115,7 @@ class SignedInSessionMiddleware:
                 settings.SESSION_IDLE_MINUTES,
             ) % {"minutes": settings.SESSION_IDLE_MINUTES}
         elif self._second_factor_reset(request):
-            message = _("Your second step was set up again. Please sign in again.")
+            message = _("Your two-factor sign-in was reset. Please sign in again.")
         else:
             if now - seen >= _SEEN_RESOLUTION_SECONDS:
                 session[SEEN_AT] = now
@@ -140,6 +144,16 @@ class SignedInSessionMiddleware:
             return None
         page = "second_factor_verify" if person.has_second_factor else "second_factor_setup"
         return _redirect(reverse(page), request.get_full_path())
+
+
+def _drop_made_up_session_key(request: HttpRequest) -> None:
+    """A session cookie that is not a key Django could have made is replaced by an empty session before
+    anything reads it (request.user is still lazy here). Django passes any key of 8 characters or more to
+    the database, and a quoted cookie can smuggle in a NUL character ("\\000"), which PostgreSQL refuses
+    with an error: a 500 instead of a sign-in page."""
+    key = request.session.session_key
+    if key is not None and not _DJANGO_SESSION_KEY.fullmatch(key):
+        request.session = import_module(settings.SESSION_ENGINE).SessionStore()
 
 
 def _redirect(url: str, next_url: str) -> HttpResponseRedirect:

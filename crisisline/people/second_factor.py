@@ -11,6 +11,7 @@ import secrets
 from datetime import datetime
 
 import segno
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -27,7 +28,6 @@ BACKUP_CODE_COUNT = 10
 # the account lock after a few wrong tries.
 BACKUP_CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 _BACKUP_CODE_LENGTH = 8
-ISSUER = "Crisisline"
 
 
 class SecondFactorError(Exception):
@@ -41,7 +41,7 @@ def second_factor_enrol(*, person: Person) -> str:
     """The secret being set up, made on the first call and the same until it is confirmed, so that
     reloading the set-up page shows the QR code the person may already have scanned."""
     if person.has_second_factor:
-        raise SecondFactorError(_("The second step is set up already."))
+        raise SecondFactorError(_("Two-factor sign-in is set up already."))
     if person.totp_secret_sealed:
         return _secret_of(person)
     sealed = seal(totp.new_secret().encode(), purpose="totp")
@@ -79,7 +79,9 @@ def qr_code_data_uri(text: str) -> str:
 
 
 def provisioning_uri(*, person: Person, secret: str) -> str:
-    return totp.provisioning_uri(secret, account=person.username, issuer=ISSUER)
+    """The issuer is what the authenticator app shows beside the code. Someone checking a sex worker's phone
+    can read it, so it is set per installation (CRISISLINE_TOTP_ISSUER) and says nothing by default."""
+    return totp.provisioning_uri(secret, account=person.username, issuer=settings.TOTP_ISSUER)
 
 
 def secret_for_typing(secret: str) -> str:
@@ -150,7 +152,7 @@ def _replace_backup_codes(person: Person) -> list[str]:
 def backup_codes_new(*, person: Person, request: HttpRequest | None = None) -> list[str]:
     """A new set of backup codes; the old ones stop working. Shown once: only digests are kept."""
     if not person.has_second_factor:
-        raise SecondFactorError(_("Set up the second step first."))
+        raise SecondFactorError(_("Set up two-factor sign-in first."))
     with transaction.atomic():
         codes = _replace_backup_codes(person)
         audit_record(actor=person, action="second_factor.backup_codes_new", obj=person, request=request)

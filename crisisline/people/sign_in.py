@@ -31,6 +31,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.debug import sensitive_variables
 
 from crisisline.audit.services import audit_record
 from crisisline.lib.crypto import keyed_digest
@@ -81,6 +82,7 @@ class SignInRefused(Exception):
 
 
 # --- The two steps ------------------------------------------------------------------------------------
+@sensitive_variables("password")
 def sign_in_check(
     *, username: str, password: str, request: HttpRequest, now: datetime | None = None
 ) -> Person:

@@ -195,7 +195,7 @@ def backup_codes(request: HttpRequest) -> HttpResponse:
     """New backup codes, shown once; the old ones stop working."""
     person = request.user
     if not person.has_second_factor:
-        messages.info(request, _("Set up the second step first."))
+        messages.info(request, _("Set up two-factor sign-in first."))
         return redirect("second_factor_setup" if needs_second_factor(person) else "home")
     if request.method == "POST":
         codes = backup_codes_new(person=person, request=request)

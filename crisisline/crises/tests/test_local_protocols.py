@@ -94,10 +94,15 @@ def test_the_protocols_command_shows_changes_and_adds(team, capsys):
 
     call_command("protocols", "show", "--team", team.code)
     assert "stay_on_call" in capsys.readouterr().out
+    steps = [
+        "--step",
+        "first_contact:First contact:240",
+        "--step",
+        "documented:Documented::documentation.complete",
+    ]
     call_command(
-        "protocols", "add-type", "--team", team.code, "--type", "water_cut", "--name", "Water cut off",
-        "--step", "first_contact:First contact:240", "--step", "documented:Documented::documentation.complete",
-    )  # fmt: skip
+        "protocols", "add-type", "--team", team.code, "--type", "water_cut", "--name", "Water cut off", *steps
+    )
     assert CrisisType.objects.get(code="water_cut").team == team
     with pytest.raises(CommandError, match="cannot be left out"):
         call_command(

@@ -27,7 +27,7 @@ MAX_STATES = len(INDIA["states"])
 DEMO_PASSWORD = "crisisline-demo-2026"  # noqa: S105 - printed for newcomers; demo databases only
 # Every demo account has this second-factor secret already enrolled, so that a newcomer can sign in:
 # add it to an authenticator app, or print the current code with `crisisline demo --code`.
-DEMO_TOTP_SECRET = "CRISISLINEDEMOTWOFACTORCODE234567"  # noqa: S105 - demo databases only
+DEMO_TOTP_SECRET = "CRISISLINEDEMOTWOFACTORCODE23456"  # noqa: S105 - demo databases only
 # The roles each demo team has, as (username suffix, role).
 TEAM_PEOPLE = (
     ("lead", Role.Kind.TEAM_LEAD),

@@ -126,3 +126,18 @@ def test_the_data_file_is_well_formed():
         assert len(state["districts"]) == len(set(state["districts"])) >= 10, state["code"]
         assert state["language"] in {"hi", "kn", "ta", "te", "mr", "mni", "bn", "en"}
     json.dumps(INDIA)
+
+
+def test_the_demo_code_signs_a_demo_account_in(capsys):
+    """`crisisline demo --code` prints the code the demo accounts' second factor expects right now."""
+    from django.utils import timezone
+
+    from crisisline.lib.crypto import unseal
+    from crisisline.lib.totp import matching_step
+
+    demo_build(DemoSize(states=1, teams=1), progress=False)
+    call_command("demo", "--code")
+    code = capsys.readouterr().out.strip()
+    assert len(code) == 6 and code.isdigit()
+    secret = unseal(Person.objects.get(username="admin").totp_secret_sealed, purpose="totp").decode()
+    assert matching_step(secret, code, timezone.now()) is not None

@@ -8,6 +8,7 @@ class CrisesConfig(AppConfig):
     verbose_name = "Crises"
 
     def ready(self) -> None:
+        from crisisline.crises import jobs  # noqa: F401 - registers the follow-up reminders with the worker
         from crisisline.crises.catalogue_sync import catalogue_sync
 
         # After every migrate: the network's crisis types and protocols match catalogue.py.

@@ -289,6 +289,7 @@ class FollowUp(models.Model):
     crisis = models.ForeignKey(Crisis, on_delete=models.CASCADE, related_name="follow_ups")
     due_at = models.DateTimeField()
     done_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)  # the worker's reminder went out (jobs.py)
     by = models.ForeignKey(
         "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

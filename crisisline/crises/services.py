@@ -142,14 +142,19 @@ def _client_for(*, team: Team, intake: Intake, at: datetime) -> tuple[Client | N
     if known:
         return known, None
     key, wrapped = new_data_key()
-    client = Client.objects.create(
-        code=unique_code("K", lambda code: Client.objects.filter(code=code).exists(), shortest=5),
-        team=team,
-        created_at=at,
-        data_key_wrapped=wrapped,
-        phone_sealed=seal_with(key, e164, purpose="client.phone"),
-        phone_index=index,
-    )
+    try:
+        with transaction.atomic():  # a savepoint: the same new number may be arriving at this moment too
+            client = Client.objects.create(
+                code=unique_code("K", lambda code: Client.objects.filter(code=code).exists(), shortest=5),
+                team=team,
+                created_at=at,
+                data_key_wrapped=wrapped,
+                phone_sealed=seal_with(key, e164, purpose="client.phone"),
+                phone_index=index,
+            )
+    except IntegrityError:
+        # The other request created her first (the unique index made us wait for it): she is known now.
+        return Client.objects.get(team=team, phone_index=index), None
     return client, e164
 
 

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 PLACE_TYPES = {
     "street": _("Street or public place"),
@@ -24,7 +25,7 @@ PLACE_TYPES = {
     "other": _("Other"),
 }
 PERPETRATORS = {
-    "client": _("Client"),
+    "client": pgettext_lazy("who did it", "Client"),
     "pimp_madam": _("Pimp, broker, madam or lodge owner"),
     "police": _("Police"),
     "goons": _("Goons or rowdies"),

@@ -17,12 +17,16 @@ BREAK_GLASS_HOURS = range(1, 13)
 
 
 def split_who(text: str) -> tuple[str, str]:
-    """One field for "who": a client code (K-4F7Q9: it has letters) or a phone number (it has none).
-    Returns (client code, phone). Spaces and a forgotten "K-" do not matter."""
+    """One field for "who": a client code (K-4F7Q9: five or six characters, now and then all digits) or a
+    phone number (seven digits or more). Returns (client code, phone). Spaces and a forgotten "K-" do not
+    matter."""
     value = text.strip()
     if not value:
         return "", ""
-    if not any(char.isalpha() for char in value):
+    digits = re.sub(r"[\s\-+()]", "", value)
+    if digits.isdigit() and len(digits) > 6:
+        return "", value  # a phone number: seven digits or more, no letters
+    if not any(char.isalpha() for char in value) and not digits.isdigit():
         return "", value
     compact = re.sub(r"[\s-]", "", value.upper())
     return f"K-{compact[1:] if compact.startswith('K') else compact}", ""

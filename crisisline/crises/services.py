@@ -872,6 +872,18 @@ def fact_value(crisis: Crisis, fact: Fact) -> object:
     return fact.value
 
 
+def _same_fact(code: str, before: object, after: object) -> bool:
+    """Whether a new value says the same as the recorded one: the same moment written with another offset,
+    or an empty text cleared again, is no change (and needs no reason)."""
+    if before in (None, "") and after in (None, ""):
+        return True
+    if fact_fields.BY_CODE[code].kind == "datetime" and before and after:
+        from django.utils.dateparse import parse_datetime
+
+        return parse_datetime(str(before)) == parse_datetime(str(after))
+    return before == after
+
+
 def facts_record(
     *, crisis: Crisis, values: dict[str, object], by: Person, reason: str = "", request=None
 ) -> list[Fact]:
@@ -895,7 +907,7 @@ def facts_record(
     changes = {
         code: value
         for code, value in cleaned.items()
-        if code not in current or fact_value(crisis, current[code]) != value
+        if not _same_fact(code, fact_value(crisis, current[code]) if code in current else None, value)
     }
     corrections = [code for code in changes if code in current]
     if corrections and not reason.strip():

@@ -66,6 +66,7 @@ from crisisline.crises.services import (
     step_not_applicable,
     timeline_add,
 )
+from crisisline.crises.views_facts import incident_details
 from crisisline.network.models import Team
 from crisisline.people.policy import Action, can
 
@@ -78,7 +79,7 @@ BOARD_REFRESH_SECONDS = 30
 STATUS_ACTIONS = {  # the buttons that move a crisis along; closing and reopening have their own forms
     S.ACKNOWLEDGED: gettext_lazy("Acknowledge"),
     S.IN_PROGRESS: gettext_lazy("Start work"),
-    S.RESOLVED: gettext_lazy("Resolved"),
+    S.RESOLVED: gettext_lazy("Mark resolved"),
 }
 
 
@@ -326,10 +327,12 @@ def _crisis_page(
         "may_close": not closed,
         "may_reopen": crisis.status in (S.RESOLVED, S.CLOSED),
         "may_see_identity": crisis.client_id is not None and can(request.user, Action.IDENTITY_VIEW, crisis),
+        "may_manage_client": can(request.user, Action.CLIENT_RIGHTS, crisis.client),  # None: no client
         "identity": identity,
         "revealed": revealed,
         "break_glass": active_break_glass(person=request.user, crisis=crisis),
         "evidence": crisis_evidence(crisis=crisis),
+        "incident": incident_details(crisis=crisis, person=request.user),  # crises/_facts.html
         "may_see_board": may_see_board(request.user, team),
         "failed": failed,
         "failed_step": failed_step,

@@ -87,3 +87,14 @@ def test_arrest_details(open_crisis, responder):
     current = current_facts(crisis)
     assert current["grounds_told"].value is False and current["lawyer_present"].value is True
     assert fact_value(crisis, current["police_station"]) == "City police station"
+
+
+def test_the_same_moment_in_another_offset_or_an_empty_text_again_is_no_change(open_crisis, responder):
+    crisis = open_crisis("physical_violence")
+    facts_record(
+        crisis=crisis, by=responder, values={"incident_at": "2026-11-27T22:30:00+05:30", "injuries": ""}
+    )
+    again = facts_record(
+        crisis=crisis, by=responder, values={"incident_at": "2026-11-27T17:00:00+00:00", "injuries": None}
+    )
+    assert again == []

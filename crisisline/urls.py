@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("crisisline.people.urls_manage")),
     path("", include("crisisline.crises.urls")),  # intake, the team board, the crisis pages
     path("", include("crisisline.crises.urls_evidence")),  # adding evidence to a crisis, opening it
+    path("", include("crisisline.crises.urls_facts")),  # incident details: record, correct, their history
+    path("", include("crisisline.crises.urls_clients")),  # a client's page: download, correct, erase
 ]
 
 handler403 = "crisisline.web.errors.forbidden"

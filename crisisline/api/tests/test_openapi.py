@@ -66,6 +66,22 @@ EXAMPLES: dict[tuple[str, str], str | tuple[str, dict]] = {
     ),
     ("GET", "/api/v1/crises/{reference}/attachments"): "/api/v1/crises/C-OPEN/attachments?page=1",
     ("GET", "/api/v1/attachments/{token}"): "/api/v1/attachments/{attachment}?original=true",
+    ("GET", "/api/v1/crises/{reference}/facts"): "/api/v1/crises/C-OPEN/facts",
+    ("POST", "/api/v1/crises/{reference}/facts"): (
+        "/api/v1/crises/C-OPEN/facts",
+        {"values": {"place_type": "lodge", "incident_at": "2026-11-27T22:30:00+05:30"}},
+    ),
+    ("GET", "/api/v1/clients/{code}"): "/api/v1/clients/K-OPEN",
+    ("GET", "/api/v1/clients/{code}/identity"): "/api/v1/clients/K-OPEN/identity?reason=calling+her",
+    ("POST", "/api/v1/clients/{code}/export"): "/api/v1/clients/K-OPEN/export",
+    ("PATCH", "/api/v1/clients/{code}"): (
+        "/api/v1/clients/K-OPEN",
+        {"name": "Lakshmi", "reason": "she gave it"},
+    ),
+    ("POST", "/api/v1/clients/{code}/erase"): (
+        "/api/v1/clients/K-OPEN/erase",
+        {"reason": "she asked us to", "confirm": True},
+    ),
 }
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
@@ -96,6 +112,18 @@ def example_attachment(example_crises, person, settings, tmp_path):
     settings.DATA_DIR = tmp_path
     crisis = Crisis.objects.get(reference="C-OPEN")
     attachment_add(crisis=crisis, upload=EXAMPLE_PDF, content_type="application/pdf", by=person)
+
+
+@pytest.fixture(autouse=True)
+def example_client(example_crises, person):
+    """K-OPEN, the client of C-OPEN (a code outside the alphabet too); Meena also documents her team's data,
+    which lets her act on its clients' rights."""
+    from crisisline.crises.models import Client
+    from crisisline.people.models import Role
+
+    team = person.roles.get().team
+    Client.objects.filter(crises__reference="C-OPEN").update(code="K-OPEN")
+    Role.objects.create(person=person, kind=Role.Kind.DATA_DOCUMENTER, team=team)
 
 
 @pytest.fixture

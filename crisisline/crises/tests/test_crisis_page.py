@@ -154,7 +154,7 @@ def test_assigning_a_team_member(signed_in, crisis, responder, network):
 
 def test_changing_the_status(signed_in, crisis):
     html = signed_in.get(_url(crisis)).content.decode()
-    assert 'value="acknowledged">Acknowledge' in html and 'value="resolved">Resolved' in html
+    assert 'value="acknowledged">Acknowledge' in html and 'value="resolved">Mark resolved' in html
 
     signed_in.post(_url(crisis, "status"), {"status": "acknowledged"})
     signed_in.post(_url(crisis, "status"), {"status": "in_progress"})

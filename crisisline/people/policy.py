@@ -211,7 +211,7 @@ def _crisis_access(person: Any, crisis: Any) -> bool:
         return True
     if (
         crisis.team_id in team_ids(person, {K.SOCIAL_WORKER, K.LAWYER})
-        and Assignment.objects.filter(crisis=crisis, person=person).exists()
+        and Assignment.objects.filter(crisis=crisis, person=person, ended_at__isnull=True).exists()
     ):
         return True
     return BreakGlass.objects.active().filter(crisis=crisis, person=person).exists()
@@ -275,6 +275,8 @@ def scope(person: Any, action: Action, queryset: QuerySet) -> QuerySet:
 
     if not _signed_in(person):
         return queryset.none()
+    if not roles_of(person) and action is not Action.TOKEN_MANAGE:
+        return queryset.none()  # as can(): without a role, nothing but one's own tokens and account
     model = queryset.model
     admin = is_administrator(person)
     if action is Action.NETWORK_VIEW:
@@ -296,6 +298,7 @@ def scope(person: Any, action: Action, queryset: QuerySet) -> QuerySet:
             assigned = Q(
                 team_id__in=team_ids(person, {K.SOCIAL_WORKER, K.LAWYER}),
                 assignments__person=person,
+                assignments__ended_at__isnull=True,
             )
             glass = Q(pk__in=BreakGlass.objects.active().filter(person=person).values("crisis_id"))
             return queryset.filter(

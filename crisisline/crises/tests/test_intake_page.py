@@ -118,7 +118,7 @@ BAD_FIELDS = [
     ({"crisis_type": "other", "locality": "twelve"}, "locality", "Choose a place from your team"),
     ({"crisis_type": "other", "place": "x" * 201}, "place", "Keep the place to a few words"),
     ({"crisis_type": "other", "note": "x" * 2001}, "note", "Keep the note short"),
-    # Six digits or fewer are read as a client code (codes are sometimes all digits); seven or more as a phone.
+    # Six digits or fewer are a client code (codes may be all digits); seven or more, a phone number.
     ({"crisis_type": "other", "who": "98450"}, "who", "Check the code, or leave it empty."),
     ({"crisis_type": "other", "who": "1234567"}, "who", "This phone number is not valid"),
     ({"crisis_type": "other", "who": "K-XXXXX"}, "who", "Check the code, or leave it empty."),

@@ -28,7 +28,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from crisisline.people.policy import Action
-from crisisline.people.tests.test_access_matrix import EXPECTED, SCOPES, row
+from crisisline.people.tests.test_access_matrix import EXPECTED, SCOPES, TEAM_MEMBERS, row
 
 PUBLIC = "PUBLIC"  # anyone, signed in or not
 SELF_ONLY = "SELF_ONLY"  # every signed-in person, with or without roles, for themselves only
@@ -40,8 +40,6 @@ RULE_ROWS = {
 }
 TEAMS = ("own", "district", "state", "country")  # team doors: "self" would be the own team again
 ALL = SCOPES
-MEMBERS_OF_HOME = ("call_receiver", "responder", "data_documenter", "team_lead", "social_worker", "lawyer")
-MANAGERS = ("pm_organisation", "pm_district", "pm_state", "pm_network")
 API = "/api/v1"
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 # A PDF with a marker inside, so that the bytes of a file are recognised wherever they turn up.
@@ -199,7 +197,7 @@ def build_world() -> World:
         "pm_network": None,
     }
     actors: dict = {"anonymous": None, "no_role": make_person("door.nobody")}
-    for kind in MEMBERS_OF_HOME:
+    for kind in TEAM_MEMBERS:
         actors[kind] = make_person(f"door.{kind}", (kind, home))
     for name, level in place.items():
         actors[name] = make_person(f"door.{name}", (Role.Kind.PROGRAMME_MANAGER, level))
@@ -688,10 +686,6 @@ def _with_heartbeat(req: Req) -> Req:
 
 
 # --- API ------------------------------------------------------------------------------------------------
-def api_get(scopes, build, **options) -> Probe:
-    return Probe("GET", scopes, build, **options)
-
-
 def api_crisis(suffix: str = "", body=None) -> Build:
     def build(w, role, scope):
         reference = w.crisis(scope).reference
@@ -927,7 +921,7 @@ def api_operations(document: dict) -> set[tuple[str, str]]:
 
 
 def _as_template(route: str) -> str:
-    """A Django route as the OpenAPI document writes it: api/v1/crises/<reference> -> /api/v1/crises/{reference}."""
+    """A Django route as the OpenAPI document writes it: api/v1/crises/<ref> -> /api/v1/crises/{ref}."""
     return "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
 
 

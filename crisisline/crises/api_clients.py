@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from datetime import datetime
 
 from django.http import Http404, HttpResponse
@@ -183,12 +184,7 @@ def client_identity_read(
 ):
     client = _not_erased(_client(request, code, Action.IDENTITY_VIEW))
     identity = client_identity(client=client, by=request.auth, reason=reason.strip(), request=request)
-    return {
-        "client_code": identity.client_code,
-        "name": identity.name,
-        "phone": identity.phone,
-        "address": identity.address,
-    }
+    return asdict(identity)
 
 
 @router.post(

@@ -31,12 +31,11 @@ from crisisline.crises.models import (
     TimelineEntry,
 )
 from crisisline.crises.references import ALPHABET
-from crisisline.crises.services import phone_index
+from crisisline.crises.services import phone_index, step_minutes
 from crisisline.lib.crypto import new_data_key, seal_with
 from crisisline.lib.phones import DEMO_NUMBERS_AVAILABLE, demo_number
 from crisisline.network.models import Team
 from crisisline.network.selectors import effective_standards_for_teams
-from crisisline.network.standards import Unit
 from crisisline.people.models import Role
 
 # How often each kind of crisis comes, out of 100.
@@ -101,7 +100,10 @@ def demo_crises(
             is_current=True, state__isnull=True, team__isnull=True
         ).prefetch_related("steps")
     }
-    standards = effective_standards_for_teams(teams)
+    standards = {
+        team_id: {item.standard.code: item for item in items}
+        for team_id, items in effective_standards_for_teams(teams).items()
+    }
     members: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for person_id, team_id, kind in Role.objects.filter(team__in=teams).values_list(
         "person_id", "team_id", "kind"
@@ -194,14 +196,6 @@ def _client_code(rng: random.Random, taken: set[str]) -> str:
             return code
 
 
-def _minutes(step, standards) -> int:
-    if not step.standard:
-        return step.minutes
-    item = next(s for s in standards if s.standard.code == step.standard)
-    factor = {Unit.MINUTES: 1, Unit.HOURS: 60, Unit.DAYS: 24 * 60}[item.standard.unit]
-    return item.value * factor if step.minutes is None else min(step.minutes, item.value * factor)
-
-
 def _work(rng, crisis, key, protocol, standards, people, now, age_days, speed, rows) -> None:
     """Steps, timeline, consent, assignment and outcome, as a team would have recorded them."""
     responders = people.get("responder") or people.get("team_lead") or [None]
@@ -221,7 +215,7 @@ def _work(rng, crisis, key, protocol, standards, people, now, age_days, speed, r
     clock = opened
     next_due = None
     for step in protocol.steps.all():
-        due = opened + timedelta(minutes=_minutes(step, standards))
+        due = opened + timedelta(minutes=step_minutes(step, standards))
         row = CrisisStep(crisis=crisis, position=step.position, code=step.code, label=step.label, due_at=due)
         target = max(due - opened, timedelta(minutes=10))
         # Lognormal delays around a share of the target: mostly on time, a tail of late ones.

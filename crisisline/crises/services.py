@@ -36,7 +36,6 @@ from crisisline.lib.crypto import keyed_digest, new_data_key, open_with, seal_wi
 from crisisline.lib.phones import InvalidPhoneNumber, to_e164
 from crisisline.network.models import Locality, Team
 from crisisline.network.selectors import effective_standards
-from crisisline.network.standards import Unit
 from crisisline.people.models import Person
 from crisisline.people.policy import Action, require
 
@@ -99,19 +98,21 @@ def current_protocol(*, crisis_type: CrisisType, team: Team) -> Protocol:
     return found
 
 
+def step_minutes(step, standards: dict) -> int:
+    """A protocol step's target in minutes from the call: its own, or the team's effective standard
+    (`standards`: code -> EffectiveStandard). A local protocol may be stricter than a standard, not looser."""
+    if not step.standard:
+        return step.minutes
+    item = standards[step.standard]
+    from_standard = item.standard.in_minutes(item.value)
+    return from_standard if step.minutes is None else min(step.minutes, from_standard)
+
+
 def _step_due_times(protocol: Protocol, team: Team, opened_at: datetime) -> list[tuple[object, datetime]]:
     standards = {item.standard.code: item for item in effective_standards(team)}
-    due = []
-    for step in protocol.steps.all():
-        minutes = step.minutes
-        if step.standard:
-            item = standards[step.standard]
-            factor = {Unit.MINUTES: 1, Unit.HOURS: 60, Unit.DAYS: 24 * 60}[item.standard.unit]
-            from_standard = item.value * factor
-            # A local protocol may be stricter than the standard, never looser.
-            minutes = from_standard if minutes is None else min(minutes, from_standard)
-        due.append((step, opened_at + timedelta(minutes=minutes)))
-    return due
+    return [
+        (step, opened_at + timedelta(minutes=step_minutes(step, standards))) for step in protocol.steps.all()
+    ]
 
 
 # --- Clients -------------------------------------------------------------------------------------------
@@ -119,7 +120,7 @@ def phone_index(e164: str) -> str:
     return keyed_digest(e164.encode(), purpose="client.phone")
 
 
-def _client_for(*, team: Team, intake: Intake, at: datetime) -> tuple[Client | None, str | None]:
+def _client_for(*, team: Team, intake: Intake, at: datetime) -> Client | None:
     """The client named by code, or recognised by phone, or new when a phone is given; else none."""
     if intake.client_code:
         client = Client.objects.filter(
@@ -130,9 +131,9 @@ def _client_for(*, team: Team, intake: Intake, at: datetime) -> tuple[Client | N
                 _("No client with this code in your team."),
                 {"client_code": _("Check the code, or leave it empty.")},
             )
-        return client, None
+        return client
     if not intake.phone:
-        return None, None
+        return None
     try:
         e164 = to_e164(intake.phone)
     except InvalidPhoneNumber as error:
@@ -140,7 +141,7 @@ def _client_for(*, team: Team, intake: Intake, at: datetime) -> tuple[Client | N
     index = phone_index(e164)
     known = Client.objects.filter(team=team, phone_index=index, erased_at__isnull=True).first()
     if known:
-        return known, None
+        return known
     key, wrapped = new_data_key()
     try:
         with transaction.atomic():  # a savepoint: the same new number may be arriving at this moment too
@@ -154,8 +155,8 @@ def _client_for(*, team: Team, intake: Intake, at: datetime) -> tuple[Client | N
             )
     except IntegrityError:
         # The other request created her first (the unique index made us wait for it): she is known now.
-        return Client.objects.get(team=team, phone_index=index), None
-    return client, e164
+        return Client.objects.get(team=team, phone_index=index)
+    return client
 
 
 # --- Opening a crisis ----------------------------------------------------------------------------------
@@ -209,7 +210,7 @@ def crisis_open(
     at = opened_at or timezone.now()
     try:
         with transaction.atomic():
-            client, _new_phone = _client_for(team=team, intake=intake, at=at)
+            client = _client_for(team=team, intake=intake, at=at)
             protocol = current_protocol(crisis_type=crisis_type, team=team)
             key, wrapped = new_data_key()
             crisis = Crisis.objects.create(
@@ -976,7 +977,7 @@ def _strictest_for(at, code: str) -> int:
         value = standard.strictest([parent_effective_value(standard), *rows])
     else:
         value = next(item.value for item in effective_standards(at) if item.standard.code == code)
-    return value * {Unit.MINUTES: 1, Unit.HOURS: 60, Unit.DAYS: 24 * 60}[standard.unit]
+    return standard.in_minutes(value)
 
 
 def protocol_change(

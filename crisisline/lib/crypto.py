@@ -86,10 +86,6 @@ def rewrap(wrapped: str) -> str:
     return seal(unwrap(wrapped), purpose="data-key")
 
 
-def is_current(wrapped: str) -> bool:
-    return wrapped.split(".", 2)[1] == current_key_id() if wrapped.count(".") >= 2 else False
-
-
 def seal_with(key: bytes, plaintext: str, *, purpose: str) -> str:
     """Seal a text under a data key. Empty text stays empty, so that "nothing recorded" needs no key."""
     if not plaintext:

@@ -66,8 +66,10 @@ def demo_build(size: DemoSize, *, progress: bool = True) -> dict[str, int]:
         raise DemoError(
             f"--teams must be at most {DEMO_NUMBERS_AVAILABLE // 2}: demo helpline numbers run out."
         )
-    if network_exists():
-        raise DemoError("This database already holds a network; use --reset to replace it with demo data.")
+    if network_exists() or Person.objects.exists():
+        raise DemoError(
+            "This database already holds a network or people; use --reset to replace them with demo data."
+        )
 
     rng = random.Random(size.seed)
     plan = _plan(size, rng)

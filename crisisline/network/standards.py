@@ -52,6 +52,10 @@ class Standard:
     def is_stricter_or_equal(self, value: int, than: int) -> bool:
         return value <= than if self.stricter is Stricter.LOWER else value >= than
 
+    def in_minutes(self, value: int) -> int:
+        """A time limit in minutes (protocol steps count from the call in minutes)."""
+        return value * {Unit.MINUTES: 1, Unit.HOURS: 60, Unit.DAYS: 24 * 60}[self.unit]
+
     def strictest(self, values: list[int]) -> int:
         return min(values) if self.stricter is Stricter.LOWER else max(values)
 

@@ -75,7 +75,7 @@ def test_real_states_and_districts_teams_spread_over_them_and_demo_numbers_only(
 
 def test_an_existing_network_is_kept_unless_reset_is_asked_for(capsys):
     demo_build(DemoSize(states=1, teams=2), progress=False)
-    with pytest.raises(CommandError, match="already holds a network; use --reset"):
+    with pytest.raises(CommandError, match="already holds a network or people; use --reset"):
         call_command("demo", "--teams", "5", verbosity=0)
     call_command("demo", "--if-empty")
     assert "demo data left as it is" in capsys.readouterr().out

@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "crisisline.people",
     "crisisline.network",
     "crisisline.crises",
+    "crisisline.messaging",
+    "crisisline.oncall",
     "crisisline.worker",
     "crisisline.web",
     "crisisline.api",
@@ -255,7 +257,27 @@ QUICK_EXIT_URL = env_url(
 # /healthz calls the worker dead when its last heartbeat is older than this.
 WORKER_STALE_SECONDS = env_int("CRISISLINE_WORKER_STALE_SECONDS", 30, minimum=5, maximum=3600)
 WORKER_HEARTBEAT_SECONDS = env_int("CRISISLINE_WORKER_HEARTBEAT_SECONDS", 5, minimum=1, maximum=600)
-WORKER_IDLE_SECONDS = env_int("CRISISLINE_WORKER_IDLE_SECONDS", 1, minimum=1, maximum=60)
+# Short, so that a page due now goes out well within a second (a pass that finds nothing is a few reads).
+WORKER_IDLE_SECONDS = env_int("CRISISLINE_WORKER_IDLE_MS", 200, minimum=10, maximum=60_000) / 1000
+
+# --- Messaging (messaging/, docs/messaging.md) -------------------------------------------------------------
+# Which provider carries each channel. "console" (the embedded default) prints and keeps an outbox file.
+MESSAGING_PROVIDERS = {
+    "sms": env_choice(
+        "CRISISLINE_SMS_PROVIDER", "console", ["console", "twilio", "exotel", "android", "http"]
+    ),
+    "voice": env_choice("CRISISLINE_VOICE_PROVIDER", "console", ["console", "twilio", "exotel"]),
+    "email": env_choice("CRISISLINE_EMAIL_PROVIDER", "console", ["console", "smtp"]),
+    "console": "console",
+}
+MESSAGING_OUTBOX = env_str("CRISISLINE_OUTBOX", str(DATA_DIR / "outbox.jsonl"))
+MESSAGING_CONSOLE_ECHO = env_bool("CRISISLINE_CONSOLE_ECHO", True)
+# India's DLT registration: "page=1107161234567890123,page.hi=1107...,call_back=..." (template[.language]=id).
+DLT_TEMPLATE_IDS = dict(
+    item.split("=", 1) for item in env_list("CRISISLINE_DLT_TEMPLATE_IDS", []) if "=" in item
+)
+# The auditor drives again (and reports) any escalation or message this many seconds past due.
+AUDITOR_GRACE_SECONDS = env_int("CRISISLINE_AUDITOR_GRACE_SECONDS", 60, minimum=5, maximum=3600)
 CRISISLINE_DEMO_ALLOWED = env_bool("CRISISLINE_DEMO_ALLOWED", not PRODUCTION)
 NETWORK_NAME = _("Crisisline network")
 

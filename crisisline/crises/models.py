@@ -219,6 +219,7 @@ class TimelineEntry(models.Model):
         CLOSED = "closed", _("Closed")
         REOPENED = "reopened", _("Reopened")
         ATTACHMENT = "attachment", _("Evidence added")
+        PAGING = "paging", _("Paging")
 
     crisis = models.ForeignKey(Crisis, on_delete=models.CASCADE, related_name="timeline")
     kind = models.CharField(max_length=16, choices=Kind.choices)

@@ -45,6 +45,11 @@ class Action(StrEnum):
     CLIENT_RIGHTS = "crisis.client.rights"  # obj: a client: export, correct or erase what is held
     BREAK_GLASS = "crisis.break_glass"  # obj: a crisis the person cannot otherwise open
     BREAK_GLASS_REVIEW = "crisis.break_glass.review"  # obj: a break-glass grant
+    ROSTER_VIEW = "oncall.roster.view"  # obj: a team: its rotations, overrides, who is on call
+    ROSTER_MANAGE = (
+        "oncall.roster.manage"  # obj: a team: edit rotations, overrides, the team's escalation policies
+    )
+    CHANNELS_MANAGE = "messaging.channels.manage"  # message templates, providers, alerts
     TOKEN_MANAGE = "people.token.manage"  # noqa: S105 - obj: an API token, or the person who would own a new one
 
 
@@ -150,8 +155,14 @@ def can(person: Any, action: Action, obj: Any = None) -> bool:
 
     if action is Action.NETWORK_VIEW:
         return True
-    if action in (Action.NETWORK_MANAGE, Action.AUDIT_VIEW):
+    if action in (Action.NETWORK_MANAGE, Action.AUDIT_VIEW, Action.CHANNELS_MANAGE):
         return admin
+    if action is Action.ROSTER_VIEW:
+        return admin or (obj is not None and getattr(obj, "pk", None) in team_ids(person))
+    if action is Action.ROSTER_MANAGE:
+        from crisisline.network.models import Team
+
+        return admin or (isinstance(obj, Team) and obj.pk in led_team_ids(person))
     if action is Action.LOCALITIES_VIEW:
         return admin or (obj is not None and getattr(obj, "pk", None) in team_ids(person))
     if action is Action.PROTOCOL_MANAGE:

@@ -73,6 +73,9 @@ EXPECTED: dict[Action, dict[str, str]] = {
     ),
     Action.OWN_ACCOUNT: row("-----", signed_in="Y----"),
     Action.PROTOCOL_MANAGE: row("-----", team_lead="YY---", administrator="YYYYY"),
+    Action.ROSTER_VIEW: row("-----", members="YY---", administrator="YYYYY"),
+    Action.ROSTER_MANAGE: row("-----", team_lead="YY---", administrator="YYYYY"),
+    Action.CHANNELS_MANAGE: row("-----", administrator="YYYYY"),
     # Crises. "self": a crisis of the own team assigned to the person; "own": one of the own team that is not.
     # Administrators and programme managers get nothing of a case by their role.
     Action.CRISIS_CREATE: row("-----", crisis_team="YY---"),

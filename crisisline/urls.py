@@ -18,6 +18,10 @@ urlpatterns = [
     path("", include("crisisline.crises.urls_evidence")),  # adding evidence to a crisis, opening it
     path("", include("crisisline.crises.urls_facts")),  # incident details: record, correct, their history
     path("", include("crisisline.crises.urls_clients")),  # a client's page: download, correct, erase
+    path("", include("crisisline.oncall.urls")),  # answering a page, alerts
+    path("", include("crisisline.oncall.urls_rosters")),  # rotations, overrides, who is on call, calendars
+    path("", include("crisisline.messaging.urls_admin")),  # message templates and their lengths
+    path("hooks/", include("crisisline.messaging.urls")),  # the providers' webhooks
 ]
 
 handler403 = "crisisline.web.errors.forbidden"

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("crises", "0005_alter_timelineentry_kind"),
+        ("crises", "0005_timeline_paging"),
         ("network", "0002_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

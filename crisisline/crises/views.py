@@ -343,6 +343,35 @@ def _crisis_page(
     return _render(request, "crises/crisis.html", context, team=team, status=status)
 
 
+PAGING_WORDS = {
+    "paged": gettext_lazy("paged level %(level)s (round %(round)s): %(people)s people"),
+    "skipped": gettext_lazy("level %(level)s skipped: nobody on call"),
+    "unanswered": gettext_lazy("nobody accepted after every level: the team lead and administrators were alerted"),
+    "ack_timeout": gettext_lazy("first step overdue: the responder was paged again"),
+    "accepted": gettext_lazy("accepted (level %(level)s, by %(via)s)"),
+    "declined": gettext_lazy("cannot go (level %(level)s, by %(via)s)"),
+    "failed": gettext_lazy("page could not be delivered on any channel (level %(level)s)"),
+}
+
+
+def _paging_details(data: dict) -> list[str]:
+    """A paging entry in words: {"escalation": "paged", "level": 2, ...} or {"page": "accepted", ...}."""
+    from crisisline.oncall.models import Page
+
+    what = data.get("escalation") or data.get("page")
+    words = PAGING_WORDS.get(what)
+    if words is None:
+        return [str(what or "")]
+    via = data.get("via")
+    values = {
+        "level": data.get("level", ""),
+        "round": data.get("round", ""),
+        "people": data.get("people", ""),
+        "via": Page.Via(via).label if via in Page.Via.values else "",
+    }
+    return [str(words) % values]
+
+
 def _timeline_row(entry: TimelineEntry, crisis: Crisis, steps: dict[str, str], people: dict) -> dict:
     """What a timeline entry says, in words: the kind, its details (never an identity), the free text."""
     K, data = TimelineEntry.Kind, entry.data
@@ -372,6 +401,8 @@ def _timeline_row(entry: TimelineEntry, crisis: Crisis, steps: dict[str, str], p
         details = [label, _("given") if data.get("given") else _("withdrawn")]
     elif entry.kind == K.FOLLOW_UP and data.get("due_at"):
         details = [_("for %(when)s") % {"when": _when(datetime.fromisoformat(data["due_at"]), crisis.team)}]
+    elif entry.kind == K.PAGING:
+        details = _paging_details(data)
     elif entry.kind in (K.FACT, K.CORRECTION):
         details = [_field_label(data.get("field"))]
         if data.get("field") == "urgency":

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from crisisline.audit.services import audit_record
@@ -28,8 +28,6 @@ from crisisline.worker.registry import poller
 
 log = logging.getLogger("crisisline.messaging")
 
-# A claimed message may take this long to hand over before another worker may try it.
-SEND_LEASE = timedelta(seconds=60)
 BATCH = 50
 # Temporary failures are retried after 5 s, 10 s, 20 s... up to this many attempts, then the page moves on
 # to the person's next channel (and the escalation, on its own clock, to the next level).
@@ -80,6 +78,9 @@ def contact_point_add(
         last = person.contact_points.order_by("-position").values_list("position", flat=True).first()
         position = 0 if last is None else last + 1
     with transaction.atomic():
+        # Put before whatever holds that place now: channels are tried in order.
+        later = ContactPoint.objects.filter(person=person, position__gte=position)
+        later.update(position=models.F("position") + 1)
         point, _created = ContactPoint.objects.get_or_create(
             person=person,
             channel=channel,
@@ -183,7 +184,13 @@ def _outbound(message: Message) -> transports.OutboundMessage:
 def deliver_messages(now: datetime, worker_id: str) -> int:
     """Hand every due message to its provider: claim, record the attempt, send, record the outcome."""
     pending = Message.objects.filter(state__in=[Message.State.QUEUED, Message.State.SENDING])
-    pks = claim(pending, now=now, worker_id=worker_id, lease=SEND_LEASE, limit=BATCH)
+    pks = claim(
+        pending,
+        now=now,
+        worker_id=worker_id,
+        lease=timedelta(seconds=settings.WORKER_LEASE_SECONDS),
+        limit=BATCH,
+    )
     if not pks:
         return 0
     for message in Message.objects.filter(pk__in=pks).select_related("page").order_by("due_at"):

@@ -149,8 +149,8 @@ TEMPLATES: dict[str, Template] = {
 }
 
 URGENCY_WORDS = {
-    "en": {"emergency": "EMERGENCY", "urgent": "urgent", "routine": "routine"},
-    "hi": {"emergency": "आपात", "urgent": "तुरंत", "routine": "सामान्य"},
+    "en": {"immediate": "DANGER NOW", "urgent": "urgent", "today": "today", "routine": "routine"},
+    "hi": {"immediate": "अभी ख़तरा", "urgent": "तुरंत", "today": "आज", "routine": "सामान्य"},
 }
 
 

@@ -47,10 +47,10 @@ DEFAULTS: dict[str, tuple[str, list[str], list[str], list[dict], int, int]] = {
         2,
         30,
     ),
-    "emergency": (
-        "Emergencies: on call, then the lead, a neighbouring team, the district",
+    "immediate": (
+        "Danger now: on call, then the lead, a neighbouring team, the district",
         [],
-        ["emergency"],
+        ["immediate"],
         [
             {"timeout_minutes": 3, "targets": [ON_CALL]},
             {"timeout_minutes": 3, "targets": [LEAD]},
@@ -81,6 +81,7 @@ def policies_sync() -> None:
 
     from crisisline.oncall.models import EscalationPolicy
 
+    EscalationPolicy.objects.filter(team=None).exclude(built_in="").exclude(built_in__in=DEFAULTS).delete()
     for code, (name, types, urgencies, levels, repeat, position) in DEFAULTS.items():
         EscalationPolicy.objects.update_or_create(
             team=None,

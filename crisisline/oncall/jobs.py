@@ -14,7 +14,6 @@ from crisisline.crises.models import Crisis
 from crisisline.messaging.models import Message
 from crisisline.oncall.models import Escalation
 from crisisline.oncall.services import (
-    LEASE,
     alert_raise,
     escalation_advance,
     escalation_start,
@@ -24,6 +23,12 @@ from crisisline.worker.claims import claim
 from crisisline.worker.registry import periodic, poller
 
 log = logging.getLogger("crisisline.oncall")
+
+
+def lease() -> timedelta:
+    return timedelta(seconds=settings.WORKER_LEASE_SECONDS)
+
+
 BATCH = 50
 CLOSED = (Crisis.Status.RESOLVED, Crisis.Status.CLOSED)
 
@@ -31,7 +36,7 @@ CLOSED = (Crisis.Status.RESOLVED, Crisis.Status.CLOSED)
 @poller("escalations")
 def escalations(now: datetime, worker_id: str) -> int:
     due = Escalation.objects.filter(due_at__isnull=False)
-    pks = claim(due, now=now, worker_id=worker_id, lease=LEASE, limit=BATCH)
+    pks = claim(due, now=now, worker_id=worker_id, lease=lease(), limit=BATCH)
     for pk in pks:
         escalation_step(pk, worker_id=worker_id, now=now)
     return len(pks)
@@ -78,7 +83,7 @@ def auditor(now: datetime) -> dict:
         from crisisline.messaging.services import deliver
 
         for message in Message.objects.filter(pk__in=late_messages).select_related("page"):
-            Message.objects.filter(pk=message.pk).update(claimed_by="auditor", lease_until=now + LEASE)
+            Message.objects.filter(pk=message.pk).update(claimed_by="auditor", lease_until=now + lease())
             message.claimed_by = "auditor"
             deliver(message, worker_id="auditor", now=now)
     for pk in orphans:
@@ -102,5 +107,5 @@ def auditor(now: datetime) -> dict:
 
 
 def escalation_step_now(pk: int, now: datetime) -> None:
-    Escalation.objects.filter(pk=pk).update(claimed_by="auditor", lease_until=now + LEASE)
+    Escalation.objects.filter(pk=pk).update(claimed_by="auditor", lease_until=now + lease())
     escalation_step(pk, worker_id="auditor", now=now)

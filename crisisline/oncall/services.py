@@ -33,7 +33,6 @@ from crisisline.people.models import Person, Role
 
 log = logging.getLogger("crisisline.oncall")
 
-LEASE = timedelta(seconds=30)
 TARGET_KINDS = ("on_call", "role", "person", "neighbour_on_call", "district_coordinator")
 TEAM_DUTIES = {k.value for k in Role.TEAM_KINDS}
 OPEN_PAGE_STATES = (Page.State.PENDING, Page.State.EXPIRED)
@@ -232,7 +231,7 @@ def resolve_targets(escalation: Escalation, targets: list[dict], now: datetime) 
                 pk=team.pk
             )
             for neighbour in neighbours.order_by("code"):
-                ids = [pid for pid in _on_call_ids(neighbour, target["duty"], now, fallback=False)]
+                ids = _on_call_ids(neighbour, target["duty"], now)
                 if ids:
                     for person_id in ids:
                         found.setdefault(person_id, "neighbour")
@@ -247,12 +246,12 @@ def resolve_targets(escalation: Escalation, targets: list[dict], now: datetime) 
     return [(person, found[person.pk]) for person in people]
 
 
-def _on_call_ids(team, duty: str, now: datetime, *, fallback: bool = True) -> list[int]:
+def _on_call_ids(team, duty: str, now: datetime) -> list[int]:
     """Who is on call for the duty. A team without any rotation for a duty has everyone in that role on call
     (a small team often works so); with rotations, a hole in them is a hole: the level is skipped."""
     if has_rotation(team, duty):
         return [entry.person_id for entry in on_call_at(team, duty, now)]
-    return _role_ids(team, duty) if fallback else []
+    return _role_ids(team, duty)
 
 
 def _role_ids(team, kind: str) -> list[int]:

@@ -212,18 +212,19 @@ def can(person: Any, action: Action, obj: Any = None) -> bool:
 
 
 def _crisis_access(person: Any, crisis: Any) -> bool:
-    """Work on a crisis: its team's crisis members, social workers and lawyers it is assigned to, and
-    anyone holding an unexpired break-glass grant for it."""
+    """Work on a crisis: its team's crisis members, social workers and lawyers it is assigned to, crisis
+    team members of other teams it is assigned to, and anyone holding an unexpired break-glass grant."""
     from crisisline.crises.models import Assignment, BreakGlass, Crisis
 
     if not isinstance(crisis, Crisis):
         return False
     if crisis.team_id in team_ids(person, CRISIS_TEAM_KINDS):
         return True
+    # Social workers and lawyers of the team see what is assigned to them; so does a responder of a
+    # neighbouring team who accepted the crisis's page (on call's mutual aid).
     if (
-        crisis.team_id in team_ids(person, {K.SOCIAL_WORKER, K.LAWYER})
-        and Assignment.objects.filter(crisis=crisis, person=person, ended_at__isnull=True).exists()
-    ):
+        crisis.team_id in team_ids(person, {K.SOCIAL_WORKER, K.LAWYER}) or team_ids(person, CRISIS_TEAM_KINDS)
+    ) and Assignment.objects.filter(crisis=crisis, person=person, ended_at__isnull=True).exists():
         return True
     return BreakGlass.objects.active().filter(crisis=crisis, person=person).exists()
 

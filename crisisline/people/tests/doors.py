@@ -495,6 +495,14 @@ WEB_DOORS: dict[str, Door] = {
         ),
     ),
     "team": door(Action.NETWORK_VIEW, get(TEAMS, at_team("team"))),
+    # --- On call ---
+    "page_link": door(
+        NOBODY,
+        get(("own",), fixed("/p/no-such-page-token")),
+        post(("own",), fixed("/p/no-such-page-token", {"answer": "accept"})),
+        why="a page's one-time link opens for the paged person only (test_page_link.py)",
+    ),
+    "oncall_alerts": door(Action.CHANNELS_MANAGE, get(("own",), named("oncall_alerts"))),
     # --- People ---
     "people_list": door(
         SELF_ONLY,

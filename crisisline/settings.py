@@ -276,6 +276,153 @@ MESSAGING_CONSOLE_ECHO = env_bool("CRISISLINE_CONSOLE_ECHO", True)
 DLT_TEMPLATE_IDS = dict(
     item.split("=", 1) for item in env_list("CRISISLINE_DLT_TEMPLATE_IDS", []) if "=" in item
 )
+# Twilio (providers/twilio, docs/messaging.md). The auth token also signs Twilio's webhooks, so it is needed
+# even when an API key sends. API_BASE only changes for tests (a local stand-in for api.twilio.com).
+TWILIO_ACCOUNT_SID = env_str("CRISISLINE_TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = env_str("CRISISLINE_TWILIO_AUTH_TOKEN", "")
+TWILIO_API_KEY = env_str("CRISISLINE_TWILIO_API_KEY", "")
+TWILIO_API_SECRET = env_str("CRISISLINE_TWILIO_API_SECRET", "")
+TWILIO_FROM = env_str("CRISISLINE_TWILIO_FROM", "")
+TWILIO_MESSAGING_SERVICE_SID = env_str("CRISISLINE_TWILIO_MESSAGING_SERVICE_SID", "")
+TWILIO_API_BASE = env_url(
+    "CRISISLINE_TWILIO_API_BASE", "https://api.twilio.com", schemes=("https", "http")
+).rstrip("/")
+# Exotel (providers/exotel). Exotel cannot sign its webhooks: each carries WEBHOOK_SECRET in its path and
+# must come from one of ALLOWED_NETWORKS (CIDRs, Exotel's published source addresses).
+EXOTEL_ACCOUNT_SID = env_str("CRISISLINE_EXOTEL_ACCOUNT_SID", "")
+EXOTEL_API_KEY = env_str("CRISISLINE_EXOTEL_API_KEY", "")
+EXOTEL_API_TOKEN = env_str("CRISISLINE_EXOTEL_API_TOKEN", "")
+EXOTEL_API_BASE = env_url(
+    "CRISISLINE_EXOTEL_API_BASE", "https://api.exotel.com", schemes=("https", "http")
+).rstrip("/")
+EXOTEL_FROM = env_str("CRISISLINE_EXOTEL_FROM", "")  # SMS: an ExoPhone or the DLT sender id (header)
+EXOTEL_CALLER_ID = env_str("CRISISLINE_EXOTEL_CALLER_ID", "")  # voice: the ExoPhone a page call comes from
+EXOTEL_FLOW_URL = env_url("CRISISLINE_EXOTEL_FLOW_URL", "", schemes=("https", "http"))
+EXOTEL_DLT_ENTITY_ID = env_str("CRISISLINE_EXOTEL_DLT_ENTITY_ID", "")
+EXOTEL_WEBHOOK_SECRET = env_str("CRISISLINE_EXOTEL_WEBHOOK_SECRET", "")
+EXOTEL_ALLOWED_NETWORKS = env_list("CRISISLINE_EXOTEL_ALLOWED_NETWORKS", [])
+
+
+def _provider_settings() -> None:
+    """A provider chosen for a channel must have what it needs, or Crisisline does not start."""
+    import ipaddress
+
+    for network in EXOTEL_ALLOWED_NETWORKS:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ConfigError(
+                f"CRISISLINE_EXOTEL_ALLOWED_NETWORKS must be CIDRs such as 203.0.113.0/24, not {network!r}."
+            ) from None
+    if EXOTEL_WEBHOOK_SECRET and len(EXOTEL_WEBHOOK_SECRET) < 24:
+        raise ConfigError("CRISISLINE_EXOTEL_WEBHOOK_SECRET must be at least 24 random characters.")
+    carries = {
+        provider: {channel for channel, chosen in MESSAGING_PROVIDERS.items() if chosen == provider}
+        for provider in ("twilio", "exotel")
+    }
+    needs: list[tuple[str, object]] = []
+    if carries["twilio"]:
+        needs += [
+            ("CRISISLINE_TWILIO_ACCOUNT_SID", TWILIO_ACCOUNT_SID),
+            ("CRISISLINE_TWILIO_AUTH_TOKEN", TWILIO_AUTH_TOKEN),
+            # SMS may go through a messaging service instead; a call needs a number to come from.
+            (
+                "CRISISLINE_TWILIO_FROM",
+                TWILIO_FROM or ("voice" not in carries["twilio"] and TWILIO_MESSAGING_SERVICE_SID),
+            ),
+        ]
+    if carries["exotel"]:
+        needs += [
+            ("CRISISLINE_EXOTEL_ACCOUNT_SID", EXOTEL_ACCOUNT_SID),
+            ("CRISISLINE_EXOTEL_API_KEY", EXOTEL_API_KEY),
+            ("CRISISLINE_EXOTEL_API_TOKEN", EXOTEL_API_TOKEN),
+            ("CRISISLINE_EXOTEL_WEBHOOK_SECRET", EXOTEL_WEBHOOK_SECRET),
+            ("CRISISLINE_EXOTEL_ALLOWED_NETWORKS", EXOTEL_ALLOWED_NETWORKS),
+        ]
+    if "sms" in carries["exotel"]:
+        needs += [("CRISISLINE_EXOTEL_FROM", EXOTEL_FROM)]
+    if "voice" in carries["exotel"]:
+        needs += [
+            ("CRISISLINE_EXOTEL_CALLER_ID", EXOTEL_CALLER_ID),
+            ("CRISISLINE_EXOTEL_FLOW_URL", EXOTEL_FLOW_URL),
+        ]
+    for name, value in needs:
+        if not value:
+            raise ConfigError(f"{name} must be set for the provider chosen in CRISISLINE_*_PROVIDER.")
+
+
+_provider_settings()
+# SMS Gateway for Android (providers/android): the phone's API (local server http://<phone>:8080, or the
+# cloud https://api.sms-gate.app/3rdparty/v1) and its credentials; the phone's own number (the helpline an
+# SMS to it reached); the key the app signs its webhooks with (app: Settings > Webhooks > Signing Key).
+ANDROID_GATEWAY_URL = env_url("CRISISLINE_ANDROID_GATEWAY_URL", "", schemes=("https", "http")).rstrip("/")
+ANDROID_GATEWAY_LOGIN = env_str("CRISISLINE_ANDROID_GATEWAY_LOGIN", "")
+ANDROID_GATEWAY_PASSWORD = env_str("CRISISLINE_ANDROID_GATEWAY_PASSWORD", "")
+ANDROID_GATEWAY_NUMBER = env_str("CRISISLINE_ANDROID_GATEWAY_NUMBER", "")
+ANDROID_WEBHOOK_KEY = env_str("CRISISLINE_ANDROID_WEBHOOK_KEY", "")
+# A generic HTTP SMS gateway (providers/http): a URL template ({to}, {text}, {sender}, {template_id},
+# {key}), the method, the provider's names for our fields ("to=mobile,text=message,..."), the body format,
+# secret headers ("Authorization: Bearer ...|X-Api-Key: ..."), where the answer holds its message id
+# ("data.0.id"). Its webhooks carry INBOUND_SECRET in their path, optionally from ALLOWED_NETWORKS only.
+HTTP_SMS_URL = env_url("CRISISLINE_HTTP_SMS_URL", "", schemes=("https", "http"))
+HTTP_SMS_METHOD = env_choice("CRISISLINE_HTTP_SMS_METHOD", "POST", ["GET", "POST"])
+HTTP_SMS_FORMAT = env_choice("CRISISLINE_HTTP_SMS_FORMAT", "form", ["form", "json"])
+HTTP_SMS_SENDER = env_str("CRISISLINE_HTTP_SMS_SENDER", "")
+HTTP_SMS_ID_FIELD = env_str("CRISISLINE_HTTP_SMS_ID_FIELD", "")
+HTTP_INBOUND_SECRET = env_str("CRISISLINE_HTTP_INBOUND_SECRET", "")
+HTTP_ALLOWED_NETWORKS = env_list("CRISISLINE_HTTP_ALLOWED_NETWORKS", [])
+# Email over SMTP (providers/smtp). CA_FILE: a private certificate authority the mail server's is signed by.
+SMTP_HOST = env_str("CRISISLINE_SMTP_HOST", "")
+SMTP_SECURITY = env_choice("CRISISLINE_SMTP_SECURITY", "starttls", ["starttls", "ssl", "none"])
+SMTP_PORT = env_int(
+    "CRISISLINE_SMTP_PORT", {"starttls": 587, "ssl": 465, "none": 25}[SMTP_SECURITY], minimum=1, maximum=65535
+)
+SMTP_USER = env_str("CRISISLINE_SMTP_USER", "")
+SMTP_PASSWORD = env_str("CRISISLINE_SMTP_PASSWORD", "")
+SMTP_FROM = env_str("CRISISLINE_SMTP_FROM", "")
+SMTP_CA_FILE = env_str("CRISISLINE_SMTP_CA_FILE", "")
+
+
+def _gateway_settings() -> tuple[dict, dict, dict]:
+    """The HTTP gateway's field names and headers, checked; the Android and SMTP providers' needs."""
+    from crisisline.messaging.providers.http.config import field_names, headers, networks
+
+    sms_fields = field_names("CRISISLINE_HTTP_SMS_FIELDS", ("to", "text", "sender", "template_id", "key"))
+    inbound = field_names("CRISISLINE_HTTP_INBOUND_FIELDS", ("from", "to", "text", "id", "message_id", "status"))
+    networks("CRISISLINE_HTTP_ALLOWED_NETWORKS", HTTP_ALLOWED_NETWORKS)
+    if HTTP_INBOUND_SECRET and len(HTTP_INBOUND_SECRET) < 24:
+        raise ConfigError("CRISISLINE_HTTP_INBOUND_SECRET must be at least 24 random characters.")
+    if ANDROID_GATEWAY_NUMBER and not ANDROID_GATEWAY_NUMBER.startswith("+"):
+        raise ConfigError("CRISISLINE_ANDROID_GATEWAY_NUMBER must be in international form: +91...")
+    needs: list[tuple[str, object]] = []
+    if "android" in MESSAGING_PROVIDERS.values():
+        needs += [
+            ("CRISISLINE_ANDROID_GATEWAY_URL", ANDROID_GATEWAY_URL),
+            ("CRISISLINE_ANDROID_GATEWAY_PASSWORD", ANDROID_GATEWAY_PASSWORD),
+            ("CRISISLINE_ANDROID_WEBHOOK_KEY", ANDROID_WEBHOOK_KEY),
+        ]
+    if "http" in MESSAGING_PROVIDERS.values():
+        needs += [("CRISISLINE_HTTP_SMS_URL", HTTP_SMS_URL)]
+        for field in ("to", "text"):
+            if HTTP_SMS_URL and f"{{{field}}}" not in HTTP_SMS_URL and field not in sms_fields:
+                raise ConfigError(
+                    f"CRISISLINE_HTTP_SMS_URL ({{{field}}}) or CRISISLINE_HTTP_SMS_FIELDS ({field}=...) "
+                    f"must say where the {field} goes."
+                )
+    if "smtp" in MESSAGING_PROVIDERS.values():
+        needs += [("CRISISLINE_SMTP_HOST", SMTP_HOST), ("CRISISLINE_SMTP_FROM", SMTP_FROM)]
+        if SMTP_PASSWORD and SMTP_SECURITY == "none" and SMTP_HOST not in ("127.0.0.1", "localhost", "::1"):
+            raise ConfigError("CRISISLINE_SMTP_SECURITY none would send the SMTP password in the clear.")
+    for name, value in needs:
+        if not value:
+            raise ConfigError(f"{name} must be set for the provider chosen in CRISISLINE_*_PROVIDER.")
+    return sms_fields, inbound, headers("CRISISLINE_HTTP_SMS_HEADERS")
+
+
+HTTP_SMS_FIELDS, HTTP_INBOUND_FIELDS, HTTP_SMS_HEADERS = _gateway_settings()
+# How long a worker holds a claimed escalation or message before another worker may take it over (after a
+# kill -9, say). Longer than any one send may take.
+WORKER_LEASE_SECONDS = env_int("CRISISLINE_WORKER_LEASE_SECONDS", 30, minimum=2, maximum=600)
 # The auditor drives again (and reports) any escalation or message this many seconds past due.
 AUDITOR_GRACE_SECONDS = env_int("CRISISLINE_AUDITOR_GRACE_SECONDS", 60, minimum=5, maximum=3600)
 CRISISLINE_DEMO_ALLOWED = env_bool("CRISISLINE_DEMO_ALLOWED", not PRODUCTION)

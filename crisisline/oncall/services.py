@@ -401,8 +401,8 @@ class AnswerError(ValueError):
 
 
 def page_answer(*, page: Page, accept: bool, via: str, now: datetime | None = None) -> str:
-    """Accept or "cannot go". Returns "accepted", "declined", "taken" (someone else has it) or "closed"
-    (the crisis no longer needs anyone)."""
+    """Accept or "cannot go". Returns "accepted", "declined", "taken" (someone else has it), "closed" (the
+    crisis no longer needs anyone) or "already_answered" (this page was answered before: nothing changes)."""
     now = now or timezone.now()
     with transaction.atomic():
         escalation = Escalation.objects.select_for_update().get(pk=page.escalation_id)
@@ -411,7 +411,7 @@ def page_answer(*, page: Page, accept: bool, via: str, now: datetime | None = No
         if crisis.status in (Crisis.Status.RESOLVED, Crisis.Status.CLOSED):
             return "closed"
         if page.state not in OPEN_PAGE_STATES:
-            return "taken" if page.state == Page.State.CANCELLED else str(page.state)
+            return "taken" if page.state == Page.State.CANCELLED else "already_answered"
         if escalation.state == Escalation.State.ACCEPTED:
             Page.objects.filter(pk=page.pk).update(state=Page.State.CANCELLED)
             return "taken"

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from crisisline.crises.demo import demo_crises, demo_crises_reset
+from crisisline.oncall.demo import demo_oncall
 from crisisline.lib.totp import code_at
 from crisisline.network.demo import (
     DEMO_PASSWORD,
@@ -73,5 +74,6 @@ class Command(BaseCommand):
         except DemoError as error:
             raise CommandError(str(error)) from None
         counts |= demo_crises(count=15 * teams if crises is None else crises, seed=seed, progress=progress)
+        counts |= demo_oncall(progress=progress)
         self.stdout.write(", ".join(f"{n} {what}" for what, n in counts.items()))
         print_demo_logins(self.stdout)

@@ -169,3 +169,48 @@ def render(template_code: str, language: str, **values: object) -> tuple[str, st
 def dlt_template_id(code: str, language: str) -> str:
     ids = settings.DLT_TEMPLATE_IDS
     return ids.get(f"{code}.{language}") or ids.get(code, "")
+
+
+@dataclass(frozen=True)
+class TemplateLength:
+    code: str
+    language: str
+    text: str  # with example values of full length
+    encoding: str
+    length: int
+    segments: int
+    dlt_template_id: str
+
+
+def template_lengths() -> list[TemplateLength]:
+    """Every template in every language with the longest values it can carry (a 6-character reference, the
+    longest urgency word, a link of the real length) and what that costs in SMS."""
+    example_link = f"{settings.BASE_URL}/p/{'x' * 22}"
+    rows = []
+    for template in TEMPLATES.values():
+        for language in template.texts:
+            words = URGENCY_WORDS.get(language, URGENCY_WORDS["en"])
+            longest = max(words, key=lambda key: len(words[key]))
+            _used, text = render(
+                template.code,
+                language,
+                ref="C-7K3PXY",
+                urgency=longest,
+                code="C7K3PXY",
+                link=example_link,
+                count=12,
+                when="Mon 20:00",
+            )
+            encoding, length, segments = sms_units(text)
+            rows.append(
+                TemplateLength(
+                    template.code,
+                    language,
+                    text,
+                    encoding,
+                    length,
+                    segments,
+                    dlt_template_id(template.code, language),
+                )
+            )
+    return rows

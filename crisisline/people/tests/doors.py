@@ -503,6 +503,7 @@ WEB_DOORS: dict[str, Door] = {
         why="a page's one-time link opens for the paged person only (test_page_link.py)",
     ),
     "oncall_alerts": door(Action.CHANNELS_MANAGE, get(("own",), named("oncall_alerts"))),
+    "messaging_templates": door(Action.CHANNELS_MANAGE, get(("own",), named("messaging_templates"))),
     # --- People ---
     "people_list": door(
         SELF_ONLY,

@@ -388,7 +388,9 @@ def _gateway_settings() -> tuple[dict, dict, dict]:
     from crisisline.messaging.providers.http.config import field_names, headers, networks
 
     sms_fields = field_names("CRISISLINE_HTTP_SMS_FIELDS", ("to", "text", "sender", "template_id", "key"))
-    inbound = field_names("CRISISLINE_HTTP_INBOUND_FIELDS", ("from", "to", "text", "id", "message_id", "status"))
+    inbound = field_names(
+        "CRISISLINE_HTTP_INBOUND_FIELDS", ("from", "to", "text", "id", "message_id", "status")
+    )
     networks("CRISISLINE_HTTP_ALLOWED_NETWORKS", HTTP_ALLOWED_NETWORKS)
     if HTTP_INBOUND_SECRET and len(HTTP_INBOUND_SECRET) < 24:
         raise ConfigError("CRISISLINE_HTTP_INBOUND_SECRET must be at least 24 random characters.")
@@ -425,6 +427,8 @@ HTTP_SMS_FIELDS, HTTP_INBOUND_FIELDS, HTTP_SMS_HEADERS = _gateway_settings()
 WORKER_LEASE_SECONDS = env_int("CRISISLINE_WORKER_LEASE_SECONDS", 30, minimum=2, maximum=600)
 # The auditor drives again (and reports) any escalation or message this many seconds past due.
 AUDITOR_GRACE_SECONDS = env_int("CRISISLINE_AUDITOR_GRACE_SECONDS", 60, minimum=5, maximum=3600)
+# How far ahead the worker looks for a stretch with nobody on call, to warn the team lead in time.
+COVER_WARNING_HOURS = env_int("CRISISLINE_COVER_WARNING_HOURS", 48, minimum=1, maximum=24 * 14)
 CRISISLINE_DEMO_ALLOWED = env_bool("CRISISLINE_DEMO_ALLOWED", not PRODUCTION)
 NETWORK_NAME = _("Crisisline network")
 

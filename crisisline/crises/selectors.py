@@ -104,23 +104,36 @@ def _urgency_rank() -> Case:
 
 
 def board(*, person: Person, team: Team, now: datetime | None = None) -> list[BoardCard]:
-    """The team's crises not yet closed, that `person` may see: call backs first, then by urgency, then
-    by the next due step (none due last), then oldest first."""
+    """The team's crises not yet closed, that `person` may see: call backs first, then those nobody
+    accepted, then by urgency, then by the next due step (none due last), then oldest first."""
     now = now or timezone.now()
     crises = (
         scope(
             person, Action.CRISIS_VIEW, Crisis.objects.filter(team=team).exclude(status=Crisis.Status.CLOSED)
         )
-        .select_related("crisis_type")
+        .select_related("crisis_type", "escalation")
         .annotate(
             call_back_rank=Case(
                 When(crisis_type__code=CALL_BACK, then=Value(0)),
                 default=Value(1),
                 output_field=IntegerField(),
             ),
+            # Nobody accepted after every level of on call's escalation.
+            unanswered_rank=Case(
+                When(escalation__state="exhausted", then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
             urgency_rank=_urgency_rank(),
         )
-        .order_by("call_back_rank", "urgency_rank", F("next_due_at").asc(nulls_last=True), "opened_at", "pk")
+        .order_by(
+            "call_back_rank",
+            "unanswered_rank",
+            "urgency_rank",
+            F("next_due_at").asc(nulls_last=True),
+            "opened_at",
+            "pk",
+        )
         .prefetch_related(
             Prefetch(
                 "steps",
@@ -185,7 +198,7 @@ def active_break_glass(*, person: Person, crisis: Crisis) -> BreakGlass | None:
 class CrisisDetail:
     steps: list[CrisisStep]
     timeline: list[TimelineEntry]
-    people: dict[int, Person]  # everyone a timeline entry names by id (an assignment)
+    people: dict[int, Person]  # everyone a timeline entry names by id (an assignment, a page)
     consents: dict[str, Consent | None]  # the latest word per purpose; None: never asked
     responders: list[Person]
     follow_ups: list[FollowUp]
@@ -195,6 +208,9 @@ def crisis_detail(*, crisis: Crisis) -> CrisisDetail:
     steps = list(crisis.steps.select_related("done_by"))
     timeline = list(crisis.timeline.select_related("by"))
     named = {entry.data.get("person") for entry in timeline if entry.kind == TimelineEntry.Kind.ASSIGNED}
+    for entry in timeline:
+        if entry.kind == TimelineEntry.Kind.PAGING:
+            named.update(entry.data.get("to", []))
     people = Person.objects.in_bulk([pk for pk in named if isinstance(pk, int)])
     consents: dict[str, Consent | None] = dict.fromkeys(Consent.Purpose.values)
     for consent in crisis.consents.order_by("at", "pk"):

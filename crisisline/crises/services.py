@@ -285,6 +285,17 @@ def call_back_open(*, team: Team, phone: str, via: str, received_at: datetime | 
     """A missed call or an SMS on the team's helpline: a "call back" crisis at the top of its board. The
     messaging webhooks call this; the caller's number is kept only sealed, with the client it identifies."""
     intake = Intake(crisis_type="call_back", urgency=Urgency.URGENT, phone=phone)
+    earlier = _open_call_back(team, phone)
+    if earlier is not None:
+        # People often ring off and ring again: one call back per caller, each call on its timeline.
+        TimelineEntry.objects.create(
+            crisis=earlier,
+            kind=TimelineEntry.Kind.CALL,
+            at=received_at or timezone.now(),
+            data={"again": via},
+        )
+        audit_record(actor=None, action="crisis.call_back.again", obj=earlier, details={"via": via})
+        return Opened(crisis=earlier, replayed=True)
     try:
         return crisis_open(team=team, intake=intake, by=None, via=via, opened_at=received_at)
     except CrisisError as error:
@@ -293,6 +304,20 @@ def call_back_open(*, team: Team, phone: str, via: str, received_at: datetime | 
         # A number that is not valid (withheld, short code): still call-back-able by the team from the log.
         return crisis_open(team=team, intake=Intake(crisis_type="call_back", urgency=Urgency.URGENT), by=None,
                            via=via, opened_at=received_at)  # fmt: skip
+
+
+def _open_call_back(team: Team, phone: str) -> Crisis | None:
+    """A call back for this caller that nobody has resolved yet, if there is one."""
+    try:
+        index = phone_index(to_e164(phone))
+    except InvalidPhoneNumber:
+        return None
+    return (
+        Crisis.objects.filter(team=team, crisis_type__code="call_back", client__phone_index=index)
+        .exclude(status__in=[Crisis.Status.RESOLVED, Crisis.Status.CLOSED])
+        .order_by("-opened_at")
+        .first()
+    )
 
 
 # --- Working a crisis ----------------------------------------------------------------------------------

@@ -344,9 +344,11 @@ def _crisis_page(
 
 
 PAGING_WORDS = {
-    "paged": gettext_lazy("paged level %(level)s (round %(round)s): %(people)s people"),
-    "skipped": gettext_lazy("level %(level)s skipped: nobody on call"),
-    "unanswered": gettext_lazy("nobody accepted after every level: the team lead and administrators were alerted"),
+    "paged": gettext_lazy("paged level %(level)s (round %(round)s): %(who)s"),
+    "skipped": gettext_lazy("nobody on call at level %(levels)s: passed over"),
+    "unanswered": gettext_lazy(
+        "nobody accepted after every level: the team lead and administrators were alerted"
+    ),
     "ack_timeout": gettext_lazy("first step overdue: the responder was paged again"),
     "accepted": gettext_lazy("accepted (level %(level)s, by %(via)s)"),
     "declined": gettext_lazy("cannot go (level %(level)s, by %(via)s)"),
@@ -354,7 +356,7 @@ PAGING_WORDS = {
 }
 
 
-def _paging_details(data: dict) -> list[str]:
+def _paging_details(data: dict, people: dict) -> list[str]:
     """A paging entry in words: {"escalation": "paged", "level": 2, ...} or {"page": "accepted", ...}."""
     from crisisline.oncall.models import Page
 
@@ -366,8 +368,9 @@ def _paging_details(data: dict) -> list[str]:
     values = {
         "level": data.get("level", ""),
         "round": data.get("round", ""),
-        "people": data.get("people", ""),
+        "who": ", ".join(str(people.get(pk, "?")) for pk in data.get("to", [])) or data.get("people", ""),
         "via": Page.Via(via).label if via in Page.Via.values else "",
+        "levels": ", ".join(str(n) for n in data.get("levels", [])),
     }
     return [str(words) % values]
 
@@ -402,7 +405,7 @@ def _timeline_row(entry: TimelineEntry, crisis: Crisis, steps: dict[str, str], p
     elif entry.kind == K.FOLLOW_UP and data.get("due_at"):
         details = [_("for %(when)s") % {"when": _when(datetime.fromisoformat(data["due_at"]), crisis.team)}]
     elif entry.kind == K.PAGING:
-        details = _paging_details(data)
+        details = _paging_details(data, people)
     elif entry.kind in (K.FACT, K.CORRECTION):
         details = [_field_label(data.get("field"))]
         if data.get("field") == "urgency":

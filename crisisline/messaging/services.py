@@ -105,6 +105,26 @@ def contact_point_remove(*, point: ContactPoint, by=None) -> None:
         point.delete()
 
 
+def contact_point_move_up(*, point: ContactPoint, by=None) -> None:
+    """Try this channel one place earlier (swap with the one before it)."""
+    with transaction.atomic():
+        points = list(
+            ContactPoint.objects.select_for_update().filter(person=point.person).order_by("position", "pk")
+        )
+        index = next(i for i, p in enumerate(points) if p.pk == point.pk)
+        if index == 0:
+            return
+        points[index - 1], points[index] = points[index], points[index - 1]
+        for position, each in enumerate(points):
+            ContactPoint.objects.filter(pk=each.pk).update(position=position)
+        audit_record(
+            actor=by,
+            action="messaging.contact_point.reorder",
+            obj=point.person,
+            details={"channel": point.channel, "position": index - 1},
+        )
+
+
 def contact_address(point: ContactPoint) -> str:
     return unseal(point.address_sealed, purpose="contact.address").decode()
 
@@ -193,14 +213,22 @@ def deliver_messages(now: datetime, worker_id: str) -> int:
     )
     if not pks:
         return 0
-    for message in Message.objects.filter(pk__in=pks).select_related("page").order_by("due_at"):
-        deliver(message, worker_id=worker_id, now=now)
+    messages = list(Message.objects.filter(pk__in=pks).select_related("page").order_by("due_at"))
+    # The attempts of the batch's queued messages are recorded before any is made, in one write: on SQLite
+    # each write waits for the database's one lock, which the web server holds most of the time during a
+    # burst of crises. (One left SENDING by a dead worker is looked up first, and recorded on its own.)
+    Message.objects.filter(pk__in=pks, claimed_by=worker_id, state=Message.State.QUEUED).update(
+        state=Message.State.SENDING, attempts=models.F("attempts") + 1
+    )
+    for message in messages:
+        deliver(message, worker_id=worker_id, now=now, attempt_recorded=message.state == Message.State.QUEUED)
     return len(pks)
 
 
-def deliver(message: Message, *, worker_id: str, now: datetime) -> str:
-    """One claimed message. The attempt is written before the provider is called; a message already in
-    SENDING was being sent by a worker that died, so the provider is asked first whether it has it."""
+def deliver(message: Message, *, worker_id: str, now: datetime, attempt_recorded: bool = False) -> str:
+    """One claimed message. The attempt is written before the provider is called (`attempt_recorded`: the
+    caller did); a message already in SENDING was being sent by a worker that died, so the provider is asked
+    first whether it has it."""
     provider = transports.transport(message.provider)
     outbound = _outbound(message)
     if message.state == Message.State.SENDING:
@@ -208,7 +236,10 @@ def deliver(message: Message, *, worker_id: str, now: datetime) -> str:
         found = lookup(message.idempotency_key) if lookup else None
         if found is not None:
             return _sent(message, found, worker_id, now)
-    Message.objects.filter(pk=message.pk).update(state=Message.State.SENDING, attempts=message.attempts + 1)
+    if not attempt_recorded:
+        Message.objects.filter(pk=message.pk).update(
+            state=Message.State.SENDING, attempts=message.attempts + 1
+        )
     message.attempts += 1
     try:
         receipt = provider.send(outbound)

@@ -138,6 +138,14 @@ TEMPLATES: dict[str, Template] = {
             },
         ),
         Template(
+            "test",
+            "A test of a channel, sent from the channels page.",
+            {
+                "en": "Crisisline: test message. No action needed.",
+                "hi": "Crisisline: परीक्षण संदेश। कुछ करने की ज़रूरत नहीं।",
+            },
+        ),
+        Template(
             "reminder",
             "To the assigned responder: a follow-up is due.",
             {

@@ -8,7 +8,7 @@ class OncallConfig(AppConfig):
     verbose_name = "On call"
 
     def ready(self) -> None:
-        from crisisline.oncall import hooks, jobs  # noqa: F401 - escalation on open, pollers for the worker
+        from crisisline.oncall import hooks, jobs, jobs_rosters  # noqa: F401 - escalation on open, the worker's jobs
         from crisisline.oncall.defaults import policies_sync
 
         # After every migrate: the network's default escalation policies exist (defaults.py).

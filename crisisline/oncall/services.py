@@ -95,9 +95,14 @@ def policy_validate(*, levels: list, repeat: int) -> list[dict]:
     return clean
 
 
+def policy_rank(policy: EscalationPolicy) -> tuple:
+    """The order policies are tried in: the team's before the network's; naming the crisis type before
+    naming only the urgency, before naming neither; then by position."""
+    return (policy.team_id is None, not policy.crisis_types, not policy.urgencies, policy.position, policy.pk)
+
+
 def policy_for(crisis: Crisis) -> EscalationPolicy:
-    """The policy that fits: the team's before the network's; naming the crisis type before naming only the
-    urgency, before naming neither; then by position."""
+    """The first policy in that order that fits the crisis's type and urgency."""
     candidates = EscalationPolicy.objects.filter(Q(team=crisis.team_id) | Q(team__isnull=True))
     code = crisis.crisis_type.code
 
@@ -106,16 +111,7 @@ def policy_for(crisis: Crisis) -> EscalationPolicy:
             not policy.urgencies or crisis.urgency in policy.urgencies
         )
 
-    def rank(policy: EscalationPolicy) -> tuple:
-        return (
-            policy.team_id is None,
-            not policy.crisis_types,
-            not policy.urgencies,
-            policy.position,
-            policy.pk,
-        )
-
-    fitting = sorted((p for p in candidates if fits(p)), key=rank)
+    fitting = sorted((p for p in candidates if fits(p)), key=policy_rank)
     if not fitting:
         from crisisline.oncall.defaults import policies_sync
 
@@ -163,6 +159,19 @@ def policy_save(
     return policy
 
 
+def policy_delete(*, policy: EscalationPolicy, by: Person) -> None:
+    """Remove a team's policy. Running crises keep their frozen copy."""
+    from crisisline.people.policy import Action, require
+
+    if policy.team_id is None:
+        require(by, Action.NETWORK_MANAGE)
+    else:
+        require(by, Action.ROSTER_MANAGE, policy.team)
+    with transaction.atomic():
+        audit_record(actor=by, action="oncall.policy.delete", obj=policy, team=policy.team, details={})
+        policy.delete()
+
+
 # --- Starting and moving an escalation ---------------------------------------------------------------------
 def escalation_start(crisis: Crisis, *, now: datetime | None = None) -> Escalation:
     """Freeze the fitting policy into the crisis and page its first level, in the caller's transaction."""
@@ -184,30 +193,46 @@ def escalation_start(crisis: Crisis, *, now: datetime | None = None) -> Escalati
 
 
 def _page_from(escalation: Escalation, *, level: int, round_: int, now: datetime) -> None:
-    """Page `level` of `round_`, or the first later level that has anyone to page; when every round is
-    spent, the crisis is unanswered."""
+    """Page `level` of `round_`, or the first later level that has anyone to page (the levels passed over
+    are noted once on the timeline); when every round is spent, the crisis is unanswered. A whole round
+    with nobody to page at any level is not repeated: at the same moment it would find nobody again."""
     levels = escalation.policy["levels"]
     repeat = escalation.policy["repeat"]
+    skipped: list[int] = []
     while round_ < repeat:
+        whole_round = level == 0
         while level < len(levels):
             people = resolve_targets(escalation, levels[level]["targets"], now)
             if people:
+                _note_skipped(escalation, now, skipped, round_)
                 _page_level(escalation, people, level=level, round_=round_, now=now)
                 timeout = timedelta(minutes=levels[level]["timeout_minutes"])
                 Escalation.objects.filter(pk=escalation.pk).update(
                     level=level, round=round_, due_at=now + timeout
                 )
                 escalation.level, escalation.round, escalation.due_at = level, round_, now + timeout
-                _timeline(
-                    escalation,
-                    now,
-                    {"escalation": "paged", "level": level + 1, "round": round_ + 1, "people": len(people)},
-                )
+                paged = {
+                    "escalation": "paged",
+                    "level": level + 1,
+                    "round": round_ + 1,
+                    "people": len(people),
+                }
+                _timeline(escalation, now, paged | {"to": [person.pk for person, _duty in people]})
                 return
-            _timeline(escalation, now, {"escalation": "skipped", "level": level + 1, "round": round_ + 1})
+            skipped.append(level + 1)
             level += 1
+        if whole_round:
+            break
         level, round_ = 0, round_ + 1
+    _note_skipped(escalation, now, skipped, round_)
     _unanswered(escalation, now)
+
+
+def _note_skipped(escalation: Escalation, now: datetime, skipped: list[int], round_: int) -> None:
+    if skipped:
+        _timeline(
+            escalation, now, {"escalation": "skipped", "levels": sorted(set(skipped)), "round": round_ + 1}
+        )
 
 
 def resolve_targets(escalation: Escalation, targets: list[dict], now: datetime) -> list[tuple[Person, str]]:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from crisisline.network.languages import TEAM_LANGUAGES
 from crisisline.network.models import District, State, Team
 from crisisline.network.selectors import effective_standards
+from crisisline.oncall.health import paging_health
 from crisisline.people.policy import Action, can, require, scope
 from crisisline.worker.selectors import worker_health
 
@@ -61,6 +62,7 @@ def team_detail(request: HttpRequest, code: str) -> HttpResponse:
         # Hotspots can expose people to raids: only the team itself and administrators see them.
         "localities": scope(request.user, Action.LOCALITIES_VIEW, team.localities.all()),
         "may_see_localities": can(request.user, Action.LOCALITIES_VIEW, team),
+        "may_see_roster": can(request.user, Action.ROSTER_VIEW, team),
     }
     return render(request, "web/team.html", context)
 
@@ -78,7 +80,8 @@ def quick_exit(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Database and worker state for monitoring: 200 when both are fine, 503 when either is not."""
+    """Database, worker and paging state for monitoring: 200 when all are fine, 503 when any is not (paging:
+    an escalation or a message past due by more than the auditor's grace period)."""
     now = timezone.now()
     try:
         with connection.cursor() as cursor:
@@ -93,9 +96,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
             else round(health.last_beat_age_seconds, 1),
             "stale_after_seconds": settings.WORKER_STALE_SECONDS,
         }
+        paging = paging_health(now=now)
     except DatabaseError as error:
         database = {"ok": False, "error": type(error).__name__}
         worker = {"ok": False, "running": None, "last_heartbeat_age_seconds": None}
-    ok = database["ok"] and worker["ok"]
-    body = {"status": "ok" if ok else "failing", "database": database, "worker": worker}
+        paging = {"ok": False}
+    ok = database["ok"] and worker["ok"] and paging["ok"]
+    body = {"status": "ok" if ok else "failing", "database": database, "worker": worker, "paging": paging}
     return JsonResponse(body, status=200 if ok else 503)

@@ -26,6 +26,56 @@ EXAMPLES: dict[tuple[str, str], str | tuple[str, dict]] = {
     ("GET", "/api/v1/organisations/{code}"): "/api/v1/organisations/KA-MYS-O1",
     ("GET", "/api/v1/teams"): "/api/v1/teams?state=KA&district=KA-MYS&organisation=KA-MYS-O1",
     ("GET", "/api/v1/teams/{code}"): "/api/v1/teams/KA-MYS-01",
+    ("GET", "/api/v1/teams/{code}/on-call"): "/api/v1/teams/KA-MYS-01/on-call?at=2026-12-01T09:00:00%2B05:30",
+    ("GET", "/api/v1/teams/{code}/shifts"): (
+        "/api/v1/teams/KA-MYS-01/shifts?duty=call_receiver&start=2026-12-01T00:00&end=2026-12-08T00:00"
+    ),
+    ("POST", "/api/v1/teams/{code}/rotations"): (
+        "/api/v1/teams/KA-MYS-01/rotations",
+        {
+            "name": "Nights",
+            "duty": "call_receiver",
+            "members": ["meena"],
+            "starts_on": "2026-12-01",
+            "handoff": "20:00",
+            "active_from": "20:00",
+            "active_until": "08:00",
+        },
+    ),
+    ("PUT", "/api/v1/teams/{code}/rotations/{rotation_id}"): (
+        "/api/v1/teams/KA-MYS-01/rotations/4242",
+        {
+            "name": "Call receivers",
+            "duty": "call_receiver",
+            "members": ["meena"],
+            "starts_on": "2026-12-01",
+            "handoff": "09:00",
+            "shift_hours": 12,
+        },
+    ),
+    ("POST", "/api/v1/teams/{code}/overrides"): (
+        "/api/v1/teams/KA-MYS-01/overrides",
+        {
+            "duty": "call_receiver",
+            "username": "meena",
+            "starts_at": "2026-12-01T13:00+05:30",
+            "ends_at": "2026-12-01T15:00+05:30",
+        },
+    ),
+    ("GET", "/api/v1/teams/{code}/escalation-policies"): "/api/v1/teams/KA-MYS-01/escalation-policies",
+    ("PUT", "/api/v1/teams/{code}/escalation-policies/{name}"): (
+        "/api/v1/teams/KA-MYS-01/escalation-policies/Lawyer%20first",
+        {
+            "crisis_types": ["arrest"],
+            "urgencies": ["immediate"],
+            "levels": [{"timeout_minutes": 3, "targets": [{"kind": "role", "role": "lawyer"}]}],
+            "repeat": 1,
+        },
+    ),
+    ("DELETE", "/api/v1/teams/{code}/escalation-policies/{name}"): (
+        "/api/v1/teams/KA-MYS-01/escalation-policies/Example"
+    ),
+    ("GET", "/api/v1/crises/{reference}/paging"): "/api/v1/crises/C-OPEN/paging",
     ("GET", "/api/v1/standards"): "/api/v1/standards",
     ("GET", "/api/v1/me"): "/api/v1/me",
     ("GET", "/api/v1/me/tokens"): "/api/v1/me/tokens?person=meena&page=1",
@@ -124,6 +174,32 @@ def example_client(example_crises, person):
     team = person.roles.get().team
     Client.objects.filter(crises__reference="C-OPEN").update(code="K-OPEN")
     Role.objects.create(person=person, kind=Role.Kind.DATA_DOCUMENTER, team=team)
+
+
+@pytest.fixture(autouse=True)
+def example_rotation(example_client, person):
+    """Meena also leads her team (rotations and overrides are the lead's), and rotation 4242 is the one
+    the PUT example changes (a fixed id outside what the sequence reaches in a test)."""
+    from datetime import date, time
+
+    from crisisline.oncall.models import Rotation, RotationMember
+    from crisisline.people.models import Role
+
+    team = person.roles.first().team
+    Role.objects.create(person=person, kind=Role.Kind.TEAM_LEAD, team=team)
+    rotation = Rotation.objects.create(
+        pk=4242,
+        team=team,
+        name="Call receivers",
+        duty="call_receiver",
+        starts_on=date(2026, 12, 1),
+        handoff=time(9),
+    )
+    RotationMember.objects.create(rotation=rotation, person=person, position=0)
+    from crisisline.oncall.models import EscalationPolicy
+
+    # The one the DELETE example removes.
+    EscalationPolicy.objects.create(team=team, name="Example", levels=[{"timeout_minutes": 5, "targets": []}])
 
 
 @pytest.fixture

@@ -42,3 +42,20 @@ def test_a_crisis_without_an_escalation_gets_one(world, recorder):
     assert auditor(timezone.now())["late"] == 1
     assert Escalation.objects.filter(crisis=crisis).exists()
     assert paged(crisis) == ["rekha"]
+
+
+def test_healthz_fails_while_pages_are_late(world, client):
+    from crisisline.worker.models import Heartbeat
+
+    Heartbeat.objects.create(worker_id="w1")
+    crisis = open_crisis(world)
+    assert client.get("/healthz").json()["paging"]["ok"] is True
+    Message.objects.filter(page__crisis=crisis).update(due_at=timezone.now() - timedelta(minutes=5))
+    answer = client.get("/healthz")
+    assert answer.status_code == 503
+    assert answer.json()["paging"] == {
+        "ok": False,
+        "late_escalations": 0,
+        "late_messages": 1,
+        "unanswered_crises": 0,
+    }

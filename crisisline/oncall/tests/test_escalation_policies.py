@@ -101,7 +101,25 @@ def test_a_level_with_nobody_to_page_is_skipped_at_once(world):
     )
     crisis = open_crisis(world, "family_community_conflict", "routine")
     assert paged(crisis) == ["lead"]
-    assert crisis.timeline.filter(kind="paging", data__escalation="skipped", data__level=1).exists()
+    skipped = [e.data for e in crisis.timeline.filter(kind="paging") if e.data.get("escalation") == "skipped"]
+    assert skipped == [{"escalation": "skipped", "levels": [1], "round": 1}]
+
+
+def test_a_team_with_nobody_to_page_raises_the_alarm_at_once(world, network):
+    from crisisline.crises.services import Intake, crisis_open
+    from crisisline.oncall.models import Alert
+
+    empty_team = network["teams"]["madurai"]  # nobody in it, no neighbour, no coordinator
+    crisis = crisis_open(
+        team=empty_team, intake=Intake(crisis_type="other", urgency="routine"), by=None
+    ).crisis
+    assert Escalation.objects.get(crisis=crisis).state == Escalation.State.EXHAUSTED
+    assert Alert.objects.filter(key=f"unanswered:{crisis.pk}").exists()
+    entries = [e.data for e in crisis.timeline.filter(kind="paging")]
+    assert entries == [
+        {"escalation": "skipped", "levels": [1, 2, 3, 4], "round": 1},
+        {"escalation": "unanswered"},
+    ]
 
 
 def test_a_hole_in_the_rota_moves_on_at_once(world):

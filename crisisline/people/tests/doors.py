@@ -354,6 +354,139 @@ def at_team(name: str, data=None) -> Build:
     return build
 
 
+POLICY_FORM = {"name": "Probe", "level0_target0": "role:team_lead", "level0_timeout": "5", "repeat": "1"}
+
+
+def at_policy(name: str, data=None) -> Build:
+    """A policy of the scope's team, made for the probe."""
+
+    def build(w, role, scope):
+        from crisisline.oncall.models import EscalationPolicy
+
+        team = w.team(scope)
+        policy, _created = EscalationPolicy.objects.get_or_create(
+            team=team, name="Door probe", defaults={"levels": [{"timeout_minutes": 5, "targets": []}]}
+        )
+        return Req(reverse(name, args=[team.code, policy.pk]), data, team.code)
+
+    return build
+
+
+# --- Rosters: a rotation, an override and a calendar feed of the scope's team, made for the probe ------
+def _door_rotation(w, scope):
+    from datetime import time
+
+    from crisisline.oncall.models import Rotation, RotationMember
+
+    team = w.team(scope)
+    rotation = Rotation.objects.create(
+        team=team, name="Door rota", duty="responder", starts_on=timezone.localdate(), handoff=time(9)
+    )
+    RotationMember.objects.create(rotation=rotation, person=w.colleague(scope), position=0)
+    return rotation
+
+
+def rota_form(w, role, scope) -> dict:
+    return {
+        "name": "Door rota new",
+        "duty": "responder",
+        "starts_on": timezone.localdate().isoformat(),
+        "handoff": "09:00",
+        "shift_hours": "24",
+        "days": [str(day) for day in range(7)],
+        f"position-{w.colleague(scope).pk}": "1",
+    }
+
+
+def _override_form(w, role, scope) -> dict:
+    start = timezone.localtime() + timedelta(days=1)
+    return {
+        "duty": "responder",
+        "person": str(w.colleague(scope).pk),
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+    }
+
+
+def at_rotation(name: str, data=None) -> Build:
+    def build(w, role, scope):
+        team = w.team(scope)
+        rotation = _door_rotation(w, scope)
+        body = data(w, role, scope) if callable(data) else data
+        return Req(reverse(name, args=[team.code, rotation.pk]), body, team.code)
+
+    return build
+
+
+def at_override(name: str) -> Build:
+    def build(w, role, scope):
+        from crisisline.oncall.models import Override
+
+        team, start = w.team(scope), timezone.now() + timedelta(days=1)
+        override = Override.objects.create(
+            team=team,
+            duty="responder",
+            person=w.colleague(scope),
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+        )
+        return Req(reverse(name, args=[team.code, override.pk]), {}, team.code)
+
+    return build
+
+
+def at_team_feed(name: str) -> Build:
+    def build(w, role, scope):
+        from crisisline.oncall.models import CalendarFeed
+
+        team = w.team(scope)
+        feed = CalendarFeed.objects.create(team=team, digest=uuid.uuid4().hex)
+        return Req(reverse(name, args=[team.code, feed.pk]), {}, team.code)
+
+    return build
+
+
+def live_calendar(w, role, scope) -> Req:
+    """A team feed made for the probe: its secret opens it for anyone, signed in or not."""
+    from crisisline.oncall.services_rosters import calendar_feed_create
+
+    _door_rotation(w, "own")
+    _feed, secret = calendar_feed_create(by=w.actors["administrator"], team=w.team("own"))
+    return Req(reverse("oncall_calendar", args=[secret]))
+
+
+def api_rotation_body(w, role, scope) -> dict:
+    return {
+        "name": "Door rota new",
+        "duty": "responder",
+        "members": [w.colleague(scope).username],
+        "starts_on": timezone.localdate().isoformat(),
+        "handoff": "09:00",
+    }
+
+
+def api_team(suffix: str, body=None, *, rotation: bool = False) -> Build:
+    def build(w, role, scope):
+        code = w.team(scope).code
+        path = f"{API}/teams/{code}{suffix}"
+        if rotation:
+            path += f"/{_door_rotation(w, scope).pk}"
+        return Req(path, body(w, role, scope) if callable(body) else body, code)
+
+    return build
+
+
+def api_policy(suffix: str) -> Build:
+    """A policy of the scope's team (made for the probe), at its API address."""
+    team_path = api_team(suffix)
+
+    def build(w, role, scope):
+        at_policy("oncall_policy_edit")(w, role, scope)  # makes "Door probe" for the team if it is gone
+        return team_path(w, role, scope)
+
+    return build
+
+
 def at_crisis(name: str, data=None) -> Build:
     def build(w, role, scope):
         reference = w.crisis(scope).reference
@@ -376,6 +509,20 @@ def at_person(name: str, data=None) -> Build:
     def build(w, role, scope):
         username = w.person(role, scope).username
         return Req(reverse(name, args=[username]), data(w, role, scope) if callable(data) else data, username)
+
+    return build
+
+
+def at_channel(name: str, *, own: bool) -> Build:
+    """A channel of the scope's person, made for the probe (people in the world have none)."""
+
+    def build(w, role, scope):
+        from crisisline.messaging.services import contact_point_add
+
+        person = w.person(role, scope)
+        point = contact_point_add(person=person, channel="console", address=f"probe-{person.pk}")
+        args = [point.pk] if own else [person.username, point.pk]
+        return Req(reverse(name, args=args), {}, str(point.pk))
 
     return build
 
@@ -423,6 +570,25 @@ def _invite_form(w, role, scope) -> dict:
 # A refusal the reader can fix (CrisisError: 409 already done, 422 a field) comes only after the access check:
 # the crisis doors look the crisis up with the reader's scope first, then the service asks the policy again.
 FIXABLE = frozenset({409, 422})
+
+
+def webhook_door(name: str, *methods: str, args=()) -> Door:
+    """A provider's webhook. Only the provider's credential opens it (Twilio's signature; Exotel's secret
+    path segment from an allowed network), never a person's session or role. These probes carry no such
+    credential, so every reader is refused (403); each provider's tests pass the real ones."""
+    provider = name.split("_")[0]
+
+    def build(w, role, scope):
+        return Req(
+            reverse(name, args=list(args)), {"CallSid": "CA1", "From": "+1", "To": "+2", "Body": "1 C7K3P"}
+        )
+
+    return door(
+        NOBODY,
+        *(Probe(method, ("own",), build) for method in methods),
+        why=f"a {provider} webhook: only the provider's credential opens it (messaging/providers/{provider})",
+    )
+
 
 WEB_DOORS: dict[str, Door] = {
     # --- Public and own-account pages ---
@@ -482,6 +648,25 @@ WEB_DOORS: dict[str, Door] = {
         why="one's own tokens only (an administrator revokes others' through the API)",
     ),
     "account_data": door(SELF_ONLY, post(("self",), named("account_data")), why="downloading one's own data"),
+    "account_channels": door(
+        SELF_ONLY,
+        get(("self",), named("account_channels")),
+        post(("self",), named("account_channels", {"channel": "console", "address": "probe"})),
+        why="how pages reach oneself",
+    ),
+    **{
+        name: door(SELF_ONLY, post(("self",), at_channel(name, own=True)), why="one's own channels")
+        for name in ("account_channel_remove", "account_channel_up", "account_channel_test")
+    },
+    "person_channels": door(
+        Action.PEOPLE_MANAGE,
+        get(ALL, at_person("person_channels")),
+        post(ALL, at_person("person_channels", {"channel": "console", "address": "probe"})),
+    ),
+    **{
+        name: door(Action.PEOPLE_MANAGE, post(ALL, at_channel(name, own=False)))
+        for name in ("person_channel_remove", "person_channel_up", "person_channel_test")
+    },
     # --- The network ---
     "home": door(Action.NETWORK_VIEW, get(("own",), named("home"))),
     "state": door(
@@ -504,6 +689,53 @@ WEB_DOORS: dict[str, Door] = {
     ),
     "oncall_alerts": door(Action.CHANNELS_MANAGE, get(("own",), named("oncall_alerts"))),
     "messaging_templates": door(Action.CHANNELS_MANAGE, get(("own",), named("messaging_templates"))),
+    "oncall_policies": door(Action.ROSTER_VIEW, get(TEAMS, at_team("oncall_policies"))),
+    "oncall_policy_new": door(
+        Action.ROSTER_MANAGE,
+        get(TEAMS, at_team("oncall_policy_new")),
+        post(TEAMS, at_team("oncall_policy_new", POLICY_FORM)),
+    ),
+    "oncall_policy_edit": door(
+        Action.ROSTER_MANAGE,
+        get(TEAMS, at_policy("oncall_policy_edit")),
+        post(TEAMS, at_policy("oncall_policy_edit", POLICY_FORM)),
+    ),
+    "oncall_policy_remove": door(Action.ROSTER_MANAGE, post(TEAMS, at_policy("oncall_policy_remove"))),
+    # --- Rosters ---
+    "oncall_mine": door(Action.ROSTER_VIEW, get(("self",), named("oncall_mine"))),
+    "oncall_calendar": door(
+        PUBLIC,
+        get(("own",), live_calendar),
+        why="a calendar feed for a phone's calendar app: the secret in its address is the credential",
+    ),
+    "oncall_team": door(Action.ROSTER_VIEW, get(TEAMS, at_team("oncall_team"))),
+    "oncall_rotation_new": door(
+        Action.ROSTER_MANAGE,
+        get(TEAMS, at_team("oncall_rotation_new")),
+        post(TEAMS, at_team("oncall_rotation_new", rota_form), passed_with=FIXABLE),
+    ),
+    "oncall_rotation_edit": door(
+        Action.ROSTER_MANAGE,
+        get(TEAMS, at_rotation("oncall_rotation_edit")),
+        post(TEAMS, at_rotation("oncall_rotation_edit", rota_form), passed_with=FIXABLE),
+    ),
+    "oncall_rotation_delete": door(
+        Action.ROSTER_MANAGE, post(TEAMS, at_rotation("oncall_rotation_delete", {}))
+    ),
+    "oncall_rotation_swap": door(
+        Action.ROSTER_MANAGE,
+        get(TEAMS, at_rotation("oncall_rotation_swap")),
+        post(TEAMS, at_rotation("oncall_rotation_swap", {"shift_a": "", "shift_b": ""}), passed_with=FIXABLE),
+    ),
+    "oncall_override_new": door(
+        Action.ROSTER_MANAGE,
+        get(TEAMS, at_team("oncall_override_new")),
+        post(TEAMS, at_team("oncall_override_new", _override_form), passed_with=FIXABLE),
+    ),
+    "oncall_override_cancel": door(Action.ROSTER_MANAGE, post(TEAMS, at_override("oncall_override_cancel"))),
+    # A feed of one's own shifts, from the page of a team one may see; a team's feed is its lead's.
+    "oncall_feed_new": door(Action.ROSTER_VIEW, post(TEAMS, at_team("oncall_feed_new", {"of": "person"}))),
+    "oncall_feed_revoke": door(Action.ROSTER_MANAGE, post(TEAMS, at_team_feed("oncall_feed_revoke"))),
     # --- People ---
     "people_list": door(
         SELF_ONLY,
@@ -683,6 +915,20 @@ WEB_DOORS: dict[str, Door] = {
             ),
         ),
     ),
+    # --- Twilio's and Exotel's webhooks: no person's session or role opens them (webhook_door) ---
+    "twilio_sms": webhook_door("twilio_sms", "POST"),
+    "twilio_status": webhook_door("twilio_status", "POST"),
+    "twilio_call": webhook_door("twilio_call", "POST"),
+    "twilio_voice": webhook_door("twilio_voice", "GET", "POST", args=["a-token"]),
+    "twilio_voice_key": webhook_door("twilio_voice_key", "POST", args=["a-token"]),
+    "exotel_sms": webhook_door("exotel_sms", "GET", "POST", args=["not-the-secret"]),
+    "exotel_status": webhook_door("exotel_status", "POST", args=["not-the-secret"]),
+    "exotel_missed_call": webhook_door("exotel_missed_call", "GET", args=["not-the-secret"]),
+    "exotel_voice": webhook_door("exotel_voice", "GET", args=["not-the-secret"]),
+    "exotel_voice_key": webhook_door("exotel_voice_key", "GET", args=["not-the-secret"]),
+    "android_webhook": webhook_door("android_webhook", "POST"),
+    "http_sms": webhook_door("http_sms", "GET", "POST", args=["not-the-secret"]),
+    "http_status": webhook_door("http_status", "GET", "POST", args=["not-the-secret"]),
 }
 
 
@@ -756,6 +1002,58 @@ API_DOORS: dict[tuple[str, str], Door] = {
         "GET",
         ("own", "state", "country"),
         api_code("organisations", lambda t: t.organisation),
+    ),
+    # --- Rosters ---
+    ("GET", f"{API}/teams/{{code}}/on-call"): api_door(
+        Action.ROSTER_VIEW, "GET", TEAMS, api_team("/on-call")
+    ),
+    ("GET", f"{API}/teams/{{code}}/shifts"): api_door(Action.ROSTER_VIEW, "GET", TEAMS, api_team("/shifts")),
+    ("POST", f"{API}/teams/{{code}}/rotations"): api_door(
+        Action.ROSTER_MANAGE, "POST", TEAMS, api_team("/rotations", api_rotation_body), passed_with=FIXABLE
+    ),
+    ("PUT", f"{API}/teams/{{code}}/rotations/{{rotation_id}}"): api_door(
+        Action.ROSTER_MANAGE,
+        "PUT",
+        TEAMS,
+        api_team("/rotations", api_rotation_body, rotation=True),
+        passed_with=FIXABLE,
+    ),
+    ("POST", f"{API}/teams/{{code}}/overrides"): api_door(
+        Action.ROSTER_MANAGE,
+        "POST",
+        TEAMS,
+        api_team(
+            "/overrides",
+            lambda w, role, scope: {
+                "duty": "responder",
+                "username": w.colleague(scope).username,
+                "starts_at": (timezone.now() + timedelta(days=1)).isoformat(),
+                "ends_at": (timezone.now() + timedelta(days=1, hours=2)).isoformat(),
+            },
+        ),
+        passed_with=FIXABLE,
+    ),
+    # --- Escalation ---
+    ("GET", f"{API}/teams/{{code}}/escalation-policies"): api_door(
+        Action.ROSTER_VIEW, "GET", TEAMS, api_team("/escalation-policies")
+    ),
+    ("PUT", f"{API}/teams/{{code}}/escalation-policies/{{name}}"): api_door(
+        Action.ROSTER_MANAGE,
+        "PUT",
+        TEAMS,
+        api_team(
+            "/escalation-policies/Probe",
+            lambda w, role, scope: {
+                "levels": [{"timeout_minutes": 5, "targets": [{"kind": "district_coordinator"}]}]
+            },
+        ),
+        passed_with=FIXABLE,
+    ),
+    ("DELETE", f"{API}/teams/{{code}}/escalation-policies/{{name}}"): api_door(
+        Action.ROSTER_MANAGE, "DELETE", TEAMS, api_policy("/escalation-policies/Door%20probe")
+    ),
+    ("GET", f"{API}/crises/{{reference}}/paging"): api_door(
+        Action.CRISIS_VIEW, "GET", ALL, api_crisis("/paging")
     ),
     ("GET", f"{API}/teams"): api_door(Action.NETWORK_VIEW, "GET", ("own",), fixed(f"{API}/teams")),
     ("GET", f"{API}/teams/{{code}}"): api_door(

@@ -3,7 +3,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from crisisline.crises.demo import demo_crises, demo_crises_reset
-from crisisline.oncall.demo import demo_oncall
 from crisisline.lib.totp import code_at
 from crisisline.network.demo import (
     DEMO_PASSWORD,
@@ -15,6 +14,7 @@ from crisisline.network.demo import (
     demo_reset,
     network_exists,
 )
+from crisisline.oncall.demo import demo_oncall
 
 
 def print_demo_logins(out) -> None:

@@ -213,22 +213,14 @@ def deliver_messages(now: datetime, worker_id: str) -> int:
     )
     if not pks:
         return 0
-    messages = list(Message.objects.filter(pk__in=pks).select_related("page").order_by("due_at"))
-    # The attempts of the batch's queued messages are recorded before any is made, in one write: on SQLite
-    # each write waits for the database's one lock, which the web server holds most of the time during a
-    # burst of crises. (One left SENDING by a dead worker is looked up first, and recorded on its own.)
-    Message.objects.filter(pk__in=pks, claimed_by=worker_id, state=Message.State.QUEUED).update(
-        state=Message.State.SENDING, attempts=models.F("attempts") + 1
-    )
-    for message in messages:
-        deliver(message, worker_id=worker_id, now=now, attempt_recorded=message.state == Message.State.QUEUED)
+    for message in Message.objects.filter(pk__in=pks).select_related("page").order_by("due_at"):
+        deliver(message, worker_id=worker_id, now=now)
     return len(pks)
 
 
-def deliver(message: Message, *, worker_id: str, now: datetime, attempt_recorded: bool = False) -> str:
-    """One claimed message. The attempt is written before the provider is called (`attempt_recorded`: the
-    caller did); a message already in SENDING was being sent by a worker that died, so the provider is asked
-    first whether it has it."""
+def deliver(message: Message, *, worker_id: str, now: datetime) -> str:
+    """One claimed message. The attempt is written before the provider is called; a message already in
+    SENDING was being sent by a worker that died, so the provider is asked first whether it has it."""
     provider = transports.transport(message.provider)
     outbound = _outbound(message)
     if message.state == Message.State.SENDING:
@@ -236,10 +228,7 @@ def deliver(message: Message, *, worker_id: str, now: datetime, attempt_recorded
         found = lookup(message.idempotency_key) if lookup else None
         if found is not None:
             return _sent(message, found, worker_id, now)
-    if not attempt_recorded:
-        Message.objects.filter(pk=message.pk).update(
-            state=Message.State.SENDING, attempts=message.attempts + 1
-        )
+    Message.objects.filter(pk=message.pk).update(state=Message.State.SENDING, attempts=message.attempts + 1)
     message.attempts += 1
     try:
         receipt = provider.send(outbound)

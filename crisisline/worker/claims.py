@@ -32,10 +32,6 @@ def claim(
     """Claim up to `limit` due rows of `queryset` (oldest due first) for `worker_id`; their primary keys."""
     candidates = claimable(queryset, now, due_field=due_field).order_by(due_field)
     fields = {"claimed_by": worker_id, "lease_until": now + lease}
-    if connection.vendor == "sqlite" and not candidates.exists():
-        # Nothing due: found without the one write lock (a WAL reader waits for nobody), which a busy web
-        # server holds most of the time; an idle poller then costs the writers nothing.
-        return []
     with transaction.atomic():
         if connection.vendor == "postgresql":
             candidates = candidates.select_for_update(skip_locked=True, of=("self",))

@@ -27,7 +27,7 @@ def test_the_lead_is_told_of_break_glass(world, network):
 def test_the_assigned_responder_is_reminded_of_a_follow_up(world):
     crisis = open_crisis(world)
     page_answer(page=Page.objects.get(crisis=crisis), accept=True, via="sms")
-    follow_up = follow_up_schedule(crisis=crisis, due_at=timezone.now() + timedelta(hours=1), by=world.lead)
+    follow_up_schedule(crisis=crisis, due_at=timezone.now() + timedelta(hours=1), by=world.lead)
     assert follow_up_reminders(timezone.now() + timedelta(hours=2), "w") == 1
     message = Message.objects.get(template="reminder")
     assert message.person == world.responders[0] and crisis.reference in message.body

@@ -560,8 +560,8 @@ def first_page(args: argparse.Namespace, data: Path, database_url: str) -> None:
     engine = "SQLite" if database_url.startswith("sqlite:") else "PostgreSQL"
     print(machine())
     print(
-        f"{engine}: {args.bursts} bursts of {args.crises} crises POSTed together; "
-        "server gunicorn 2 x 4, one worker"
+        f"{engine}: {args.bursts} bursts of {args.crises} {'crisis' if args.crises == 1 else 'crises'} "
+        "POSTed together; server gunicorn 2 x 4, one worker"
     )
     p50, p99, top = stats(posts)
     print(f"  POST latency            p50 {ms(p50)}  p99 {ms(p99)}  max {ms(top)}")

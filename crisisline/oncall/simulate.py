@@ -38,7 +38,7 @@ from crisisline.messaging.services import contact_point_add
 from crisisline.messaging.transport import OutboundMessage, Receipt, TransportError
 from crisisline.network.demo import DemoSize, demo_build, network_exists
 from crisisline.network.models import Team
-from crisisline.oncall.models import Page, Rotation, RotationMember
+from crisisline.oncall.models import Escalation, Page, Rotation, RotationMember
 from crisisline.oncall.rosters import local, on_call_at
 from crisisline.oncall.services import page_answer
 from crisisline.people.models import Person, Role
@@ -349,7 +349,10 @@ class Simulation:
         for _at, page_id, accept, via in due:
             page = Page.objects.select_related("crisis").get(pk=page_id)
             outcome = page_answer(page=page, accept=accept, via=via, now=now)
-            if outcome == "taken":
+            taker = (
+                Escalation.objects.filter(pk=page.escalation_id).values_list("accepted_by", flat=True).first()
+            )
+            if outcome == "taken" and taker != page.person_id:  # not their own earlier page
                 self._line(page.crisis, f"{self._name(page.person_id)} answered too: already taken")
             elif outcome == "accepted":
                 self._first_step(page, now)

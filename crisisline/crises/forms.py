@@ -29,7 +29,10 @@ def split_who(text: str) -> tuple[str, str]:
     if not any(char.isalpha() for char in value) and not digits.isdigit():
         return "", value
     compact = re.sub(r"[\s-]", "", value.upper())
-    return f"K-{compact[1:] if compact.startswith('K') else compact}", ""
+    if re.match(r"^K[\s-]", value.upper()):  # typed with its prefix: "K-4F7Q9", "k 4f7q9"
+        return f"K-{compact[1:]}", ""
+    # Either a code without its prefix, or "K4F7Q9" with the prefix run in: the service tries both.
+    return f"K-{compact}", ""
 
 
 def intake_from(data) -> tuple[Intake, dict[str, str]]:

@@ -123,9 +123,13 @@ def phone_index(e164: str) -> str:
 def _client_for(*, team: Team, intake: Intake, at: datetime) -> Client | None:
     """The client named by code, or recognised by phone, or new when a phone is given; else none."""
     if intake.client_code:
-        client = Client.objects.filter(
-            code=intake.client_code.strip().upper(), team=team, erased_at__isnull=True
-        ).first()
+        code = intake.client_code.strip().upper()
+        # "K4F7Q9" typed for a code may be K-4F7Q9 with its prefix, or a code that itself starts with K.
+        candidates = [code, f"K-{code[3:]}"] if code.startswith("K-K") and len(code) > 7 else [code]
+        found = {
+            c.code: c for c in Client.objects.filter(code__in=candidates, team=team, erased_at__isnull=True)
+        }
+        client = next((found[c] for c in candidates if c in found), None)
         if client is None:
             raise CrisisError(
                 _("No client with this code in your team."),

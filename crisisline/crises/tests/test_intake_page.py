@@ -212,3 +212,14 @@ def test_an_administrator_without_a_case_role_gets_not_found(client, administrat
 def test_signed_out_goes_to_sign_in(client, network):
     response = client.get(URL)
     assert response.status_code == 302 and response.headers["Location"].startswith("/accounts/login/")
+
+
+def test_a_client_code_that_starts_with_k_is_found_typed_any_way(signed_in, person, network):
+    team = network["teams"]["mysuru"]
+    earlier = crisis_open(team=team, intake=Intake(crisis_type="other", phone="9845012345"), by=person).crisis
+    Client.objects.filter(pk=earlier.client.pk).update(code="K-K4F7Q")
+    other = crisis_open(team=team, intake=Intake(crisis_type="other", phone="9845012346"), by=person).crisis
+    Client.objects.filter(pk=other.client.pk).update(code="K-4F7Q9")
+    for typed, client in (("k4f7q", earlier), ("K-K4F7Q", earlier), ("k4f7q9", other), ("4f7q9", other)):
+        crisis = _opened(_post(signed_in, crisis_type="arrest", who=typed))
+        assert crisis.client.pk == client.client.pk, typed

@@ -333,9 +333,9 @@ def _send_page(page: Page, *, token: str, channel_index: int, now: datetime) -> 
     points = list(ContactPoint.objects.filter(person_id=page.person_id).order_by("position", "pk"))
     if channel_index >= len(points):
         return False
-    crisis = Crisis.objects.only("reference", "urgency").get(pk=page.crisis_id)
+    crisis = Crisis.objects.select_related("crisis_type").get(pk=page.crisis_id)
     template = {"ack_timeout": "page_repeat"}.get(page.reason, "page")
-    if crisis.crisis_type_id and page.reason == "escalation" and _is_call_back(crisis):
+    if page.reason == "escalation" and crisis.crisis_type.code == "call_back":
         template = "call_back"
     values = {
         "ref": crisis.reference,
@@ -353,10 +353,6 @@ def _send_page(page: Page, *, token: str, channel_index: int, now: datetime) -> 
     if page.channel_index != channel_index:
         Page.objects.filter(pk=page.pk).update(channel_index=channel_index)
     return True
-
-
-def _is_call_back(crisis: Crisis) -> bool:
-    return Crisis.objects.filter(pk=crisis.pk, crisis_type__code="call_back").exists()
 
 
 def escalation_advance(escalation: Escalation, *, now: datetime) -> None:

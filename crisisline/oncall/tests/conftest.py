@@ -118,3 +118,18 @@ def tick(after: timedelta = timedelta(0)) -> int:
 
 def minutes(n: float) -> timedelta:
     return timedelta(minutes=n)
+
+
+@pytest.fixture
+def call_receiver_on_call(world):
+    """The team's call receiver holds the call-receiver duty, so a missed call pages her."""
+    rotation = Rotation.objects.create(
+        team=world.team,
+        name="Call receivers",
+        duty="call_receiver",
+        starts_on=(timezone.now() - timedelta(days=1)).date(),
+        handoff=time(0, 0),
+        shift_hours=24 * 14,
+    )
+    RotationMember.objects.create(rotation=rotation, person=world.call_receiver, position=0)
+    return world.call_receiver

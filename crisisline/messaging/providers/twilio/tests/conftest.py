@@ -8,16 +8,13 @@ import json
 import threading
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from datetime import time, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode
 
 import pytest
-from django.utils import timezone
 from twilio.request_validator import RequestValidator
 
-from crisisline.oncall.models import Rotation, RotationMember
-from crisisline.oncall.tests.conftest import recorder, world  # noqa: F401  (fixtures)
+from crisisline.oncall.tests.conftest import call_receiver_on_call, recorder, world  # noqa: F401  (fixtures)
 
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 AUTH_TOKEN = "f" * 32
@@ -133,18 +130,3 @@ def fake_twilio(twilio):
     yield state
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture
-def call_receiver_on_call(world):  # noqa: F811
-    """The team's call receiver holds the call-receiver duty, so a missed call pages her."""
-    rotation = Rotation.objects.create(
-        team=world.team,
-        name="Call receivers",
-        duty="call_receiver",
-        starts_on=(timezone.now() - timedelta(days=1)).date(),
-        handoff=time(0, 0),
-        shift_hours=24 * 14,
-    )
-    RotationMember.objects.create(rotation=rotation, person=world.call_receiver, position=0)
-    return world.call_receiver
